@@ -1,0 +1,112 @@
+// Dispatch speed: raw piscina vs remote() through Manager.local() and through a `trellis worker` over TCP,
+// synchronous round trips, and command tasks vs raw spawn.
+import { Piscina } from 'piscina';
+import { spawn } from 'node:child_process';
+import { availableParallelism, tmpdir } from 'node:os';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Manager, remote, CommandTask } from '../lib/index.js';
+import type { BenchResult } from './run.js';
+
+function noop(): null {
+  return null;
+}
+
+async function rate(calls: number, run: () => Promise<unknown>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const all: Promise<unknown>[] = new Array(calls);
+  for (let i = 0; i < calls; i++) all[i] = run();
+  await Promise.all(all);
+  return calls / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function spawnRate(count: number, concurrency: number): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      next++;
+      await new Promise<void>((resolve, reject) => {
+        const c = spawn('/bin/true', { stdio: 'ignore' });
+        c.on('error', reject);
+        c.on('exit', () => resolve());
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return count / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
+export default async function dispatch(args: string[]): Promise<BenchResult> {
+  const calls = Number(args[args.indexOf('--calls') + 1]) || 100_000;
+  const threads = availableParallelism();
+  const warm = 2000;
+
+  // (a) raw piscina, same threads
+  const pool = new Piscina({ filename: new URL('./_noop-thread.js', import.meta.url).href, minThreads: threads, maxThreads: threads });
+  await rate(warm, () => pool.run(null));
+  const piscina = await rate(calls, () => pool.run(null));
+  await pool.destroy();
+
+  // (b) Manager.local()
+  const local = Manager.local({ log: false, cores: threads });
+  const localNoop = remote(noop, { manager: local });
+  await rate(warm, localNoop);
+  const localRate = await rate(calls, localNoop);
+  await local.close();
+
+  // (c) one `trellis worker` process over TCP loopback
+  const dir = mkdtempSync(join(tmpdir(), 'trellis-bench-'));
+  writeFileSync(join(dir, 'pw'), 'bench\n');
+  const tcp = new Manager({ host: '127.0.0.1', port: 0, password: 'bench', log: false });
+  const port = await tcp.listen();
+  const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+  const worker = spawn(process.execPath, [cli, 'worker', `127.0.0.1:${port}`, '--cores', String(threads), '--password-file', join(dir, 'pw')],
+    { stdio: 'ignore' });
+  const tcpNoop = remote(noop, { manager: tcp });
+  await rate(warm, tcpNoop);
+  const tcpRate = await rate(calls, tcpNoop);
+
+  // (d) one call at a time
+  const lat: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const t0 = process.hrtime.bigint();
+    await tcpNoop();
+    lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  lat.sort((x, y) => x - y);
+
+  // (e) command tasks, (f) raw spawn at the same concurrency
+  const commands = 2000;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < commands; i++) tcp.submit(new CommandTask('/bin/true'));
+  while (await tcp.wait(60)) { /* drain */ }
+  const commandRate = commands / (Number(process.hrtime.bigint() - t0) / 1e9);
+  await tcp.close();
+  process.kill(worker.pid!, 'SIGTERM');
+  const spawnPerS = await spawnRate(commands, threads);
+
+  const figures = {
+    threads, calls,
+    piscina_calls_per_s: Math.round(piscina), local_calls_per_s: Math.round(localRate), tcp_calls_per_s: Math.round(tcpRate),
+    local_over_piscina: +(localRate / piscina).toFixed(3), tcp_over_piscina: +(tcpRate / piscina).toFixed(3),
+    sync_p50_ms: +percentile(lat, 50).toFixed(4), sync_p99_ms: +percentile(lat, 99).toFixed(4),
+    command_tasks_per_s: Math.round(commandRate), spawn_per_s: Math.round(spawnPerS),
+    command_over_spawn: +(commandRate / spawnPerS).toFixed(3),
+  };
+  const report = [
+    `dispatch benchmark: ${calls} no-op calls, ${threads} threads`,
+    `  (a) raw piscina            ${figures.piscina_calls_per_s} calls/s`,
+    `  (b) Manager.local()        ${figures.local_calls_per_s} calls/s   b/a = ${figures.local_over_piscina}`,
+    `  (c) trellis worker (TCP)   ${figures.tcp_calls_per_s} calls/s   c/a = ${figures.tcp_over_piscina}`,
+    `  (d) sync round trip        p50 ${figures.sync_p50_ms} ms   p99 ${figures.sync_p99_ms} ms`,
+    `  (e) /bin/true tasks        ${figures.command_tasks_per_s} tasks/s`,
+    `  (f) raw spawn              ${figures.spawn_per_s} spawns/s   e/f = ${figures.command_over_spawn}`,
+  ];
+  return { figures, report };
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The trellis command: a thin shell over lib/, runtime/ and analyzer/.
+import { Command } from 'commander';
+import { workerCommand } from './worker-command.js';
+
+const program = new Command('trellis')
+  .description('run JavaScript functions and commands on a pool of workers')
+  .showHelpAfterError()
+  .addCommand(workerCommand());
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  console.error(`trellis: ${err.message}`);
+  process.exitCode = 1;
+});

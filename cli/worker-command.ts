@@ -1,0 +1,34 @@
+// `trellis worker HOST:PORT`: runs a worker until it is stopped, idle, out of wall time, or the manager is gone.
+import { Command } from 'commander';
+import { Worker } from '../runtime/worker.js';
+import { nonNegative, hostPort } from './parse-values.js';
+import { readPasswordFile } from './password-file.js';
+
+export function workerCommand(): Command {
+  return new Command('worker')
+    .description('connect to a manager and run its tasks')
+    .argument('<host:port>', 'the manager address', hostPort)
+    .option('--cores <n>', 'cores to offer (default: this machine\'s)', nonNegative('--cores'))
+    .option('--memory <mb>', 'memory to offer in MB (default: this machine\'s)', nonNegative('--memory'))
+    .option('--disk <mb>', 'disk to offer in MB (default: free space of the cache folder)', nonNegative('--disk'))
+    .option('--gpus <n>', 'GPUs to offer (default: those the NVIDIA driver lists)', nonNegative('--gpus', true))
+    .option('--password-file <file>', 'file whose first line is the manager\'s password')
+    .option('--wall-time <s>', 'exit after this many seconds', nonNegative('--wall-time'))
+    .option('--idle-timeout <s>', 'exit after this many seconds without tasks', nonNegative('--idle-timeout'))
+    .option('--connect-timeout <s>', 'keep trying to reach the manager this long', nonNegative('--connect-timeout'), 60)
+    .option('--cache-dir <dir>', 'where environments and input files are cached')
+    .option('--name <name>', 'how the manager names this worker')
+    .action(async (addr: { host: string; port: number }, o: Record<string, unknown>) => {
+      const password = o.passwordFile ? readPasswordFile(o.passwordFile as string) : null;
+      const worker = new Worker({
+        host: addr.host, port: addr.port, password,
+        cores: o.cores as number | undefined, memory: o.memory as number | undefined, disk: o.disk as number | undefined,
+        gpus: o.gpus as number | undefined, wallTime: (o.wallTime as number | undefined) ?? null,
+        idleTimeout: (o.idleTimeout as number | undefined) ?? null, connectTimeout: o.connectTimeout as number,
+        cacheDir: o.cacheDir as string | undefined, name: o.name as string | undefined,
+      });
+      for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => worker.stop(`received ${sig}`));
+      const reason = await worker.run();
+      console.error(`trellis worker: exiting: ${reason}`);
+    });
+}

@@ -1,0 +1,109 @@
+// Every message that crosses the wire. Bodies are V8-serialized objects with a string `type`.
+
+export type Role = 'manager' | 'worker';
+
+/** Resources in Work Queue's units: cores, memory MB, disk MB, gpus. */
+export interface ResourceAmounts {
+  cores: number;
+  memory: number;
+  disk: number;
+  gpus: number;
+}
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: unknown;
+  /** Own enumerable properties that survived structured cloning, V8-serialized. */
+  props?: Uint8Array;
+}
+
+export interface Hello { type: 'hello'; protocol: string; version: number; role: Role; nonce: string; auth: boolean }
+export interface Auth { type: 'auth'; proof: string }
+export interface Fatal { type: 'fatal'; message: string }
+export interface Ping { type: 'ping' }
+
+export interface Announce {
+  type: 'announce';
+  name: string;
+  host: string;
+  pid: number;
+  resources: ResourceAmounts;
+  /** Seconds the worker will live from now (its --wall-time), or null for no limit. */
+  wallTimeLeft: number | null;
+}
+
+/** An environment bundle: ESM code named by the sha256 of its bytes. */
+export interface EnvMessage { type: 'env'; hash: string; code: string }
+/** An input file's content, named by its sha256. */
+export interface FileMessage { type: 'file'; hash: string; data: Uint8Array }
+
+export interface FunctionTaskSpec {
+  type: 'task';
+  kind: 'function';
+  id: number;
+  env: string;
+  exportName: string;
+  args: Uint8Array;
+  resources: ResourceAmounts;
+  wallTime: number | null;
+}
+
+export interface CommandTaskSpec {
+  type: 'task';
+  kind: 'command';
+  id: number;
+  command: string;
+  env: Record<string, string>;
+  inputs: { hash: string; name: string }[];
+  outputs: string[];
+  resources: ResourceAmounts;
+  wallTime: number | null;
+}
+
+export type TaskSpec = FunctionTaskSpec | CommandTaskSpec;
+
+export interface Cancel { type: 'cancel'; id: number }
+export interface Shutdown { type: 'shutdown'; reason: string }
+
+export type TaskOutcome =
+  | 'success' | 'exception' | 'max-wall-time' | 'thread-crash' | 'cancelled'
+  | 'output-missing' | 'input-missing' | 'environment-failure' | 'resource-exhaustion';
+
+export interface TaskResult {
+  type: 'result';
+  id: number;
+  outcome: TaskOutcome;
+  /** V8-serialized return value of a function task. */
+  value?: Uint8Array;
+  error?: SerializedError;
+  exitCode?: number | null;
+  stdout?: string;
+  stderr?: string;
+  outputs?: { name: string; data: Uint8Array }[];
+  /** Epoch seconds when the worker started and finished running it. */
+  started: number;
+  finished: number;
+  /** Device ids the task was given. */
+  gpuIds?: number[];
+}
+
+export type ManagerMessage = EnvMessage | FileMessage | TaskSpec | Cancel | Shutdown | Ping;
+export type WorkerMessage = Announce | TaskResult | Ping;
+export type HandshakeMessage = Hello | Auth | Fatal;
+export type AnyMessage = ManagerMessage | WorkerMessage | HandshakeMessage;
+
+const KNOWN_TYPES = new Set(['hello', 'auth', 'fatal', 'ping', 'announce', 'env', 'file', 'task', 'cancel',
+  'shutdown', 'result']);
+
+/** Checks a decoded body is shaped like a message; returns a description of what is wrong, or null. */
+export function messageShapeProblem(value: unknown): string | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return `expected an object with a string "type", got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`;
+  }
+  const type = (value as { type?: unknown }).type;
+  if (typeof type !== 'string') return `expected a string "type", got ${typeof type}`;
+  if (!KNOWN_TYPES.has(type)) return `unknown message type "${type}"`;
+  return null;
+}

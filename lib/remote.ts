@@ -1,0 +1,50 @@
+// remote(fn): an async function with fn's parameters whose calls run on a worker.
+import { Manager } from './manager.js';
+import { FunctionTask } from './task.js';
+import { shipFunction } from './function-shipment.js';
+import { resolveTaskOptions, type TaskOptions } from './task-options.js';
+import { startLocal } from './local-pool.js';
+import { OptionError, describeValue } from './options.js';
+
+export interface RemoteOptions extends TaskOptions {
+  /** The manager that runs the calls. Default: the one set by configure(), else an embedded local pool. */
+  manager?: Manager;
+}
+
+let defaultManager: Manager | null = null;
+
+/** Sets the manager remote() functions use when their options name none. */
+export function configure(options: { manager?: Manager | null }): void {
+  if (!options || typeof options !== 'object') throw new OptionError(`configure: expected an object, got ${describeValue(options)}`);
+  if (options.manager != null && !(options.manager instanceof Manager)) {
+    throw new OptionError(`configure: option "manager" expects a Manager, got ${describeValue(options.manager)}`);
+  }
+  defaultManager = options.manager ?? null;
+}
+
+/** The manager remote() uses by default, starting the embedded local pool on first use. */
+export function currentManager(): Manager {
+  defaultManager ??= startLocal({});
+  return defaultManager;
+}
+
+export type RemoteFunction<A extends unknown[], R> = (...args: A) => Promise<Awaited<R>>;
+
+export function remote<A extends unknown[], R>(fn: (...args: A) => R, options?: RemoteOptions): RemoteFunction<A, R> {
+  const resolved = resolveTaskOptions('remote()', options, ['manager']);
+  const manager = options?.manager;
+  if (manager !== undefined && !(manager instanceof Manager)) {
+    throw new OptionError(`remote(): option "manager" expects a Manager, got ${describeValue(manager)}`);
+  }
+  shipFunction('remote()', fn);
+  const call = (...args: A): Promise<Awaited<R>> => {
+    const task = new FunctionTask(fn, ...args).useResolvedOptions(resolved);
+    // Stack frames are captured now but only formatted if a remote error needs them.
+    const site: { stack?: string } = {};
+    Error.captureStackTrace(site, call);
+    task.callerStack = site;
+    return (manager ?? currentManager()).run(task) as Promise<Awaited<R>>;
+  };
+  Object.defineProperty(call, 'name', { value: fn.name });
+  return call;
+}

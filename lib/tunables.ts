@@ -1,0 +1,49 @@
+// Manager settings that can change while it runs: manager.tune(name, value).
+import { OptionError, describeValue } from './options.js';
+
+interface TunableValues {
+  /** Tasks a busy worker may hold queued beyond its capacity ('auto': 8 per core, at least 16). */
+  'prefetch': number | 'auto';
+  /** A category whose tasks take at most this long on average may be queued ahead on busy workers. */
+  'short-task-seconds': number;
+  /** How many unplaceable tasks one dispatch pass looks past before it stops. */
+  'max-skips': number;
+  'keepalive-interval': number;
+  'keepalive-timeout': number;
+}
+
+const DESCRIPTIONS: Record<keyof TunableValues, string> = {
+  'prefetch': "an integer >= 0 or 'auto'",
+  'short-task-seconds': 'a number of seconds >= 0',
+  'max-skips': 'an integer >= 1',
+  'keepalive-interval': 'a number of seconds > 0',
+  'keepalive-timeout': 'a number of seconds > 0',
+};
+
+export class Tunables {
+  readonly values: TunableValues = {
+    'prefetch': 'auto',
+    'short-task-seconds': 0.05,
+    'max-skips': 64,
+    'keepalive-interval': 5,
+    'keepalive-timeout': 30,
+  };
+
+  set(name: string, value: unknown): void {
+    if (!(name in DESCRIPTIONS)) {
+      throw new OptionError(`Manager.tune: unknown name ${describeValue(name)}; expected one of ${Object.keys(DESCRIPTIONS).join(', ')}`);
+    }
+    const key = name as keyof TunableValues;
+    const n = value as number;
+    const ok = key === 'prefetch' ? value === 'auto' || (Number.isInteger(n) && n >= 0)
+      : key === 'max-skips' ? Number.isInteger(n) && n >= 1
+      : typeof n === 'number' && Number.isFinite(n) && (key === 'short-task-seconds' ? n >= 0 : n > 0);
+    if (!ok) throw new OptionError(`Manager.tune: "${name}" expects ${DESCRIPTIONS[key]}, got ${describeValue(value)}`);
+    (this.values as unknown as Record<string, unknown>)[key] = value;
+  }
+
+  prefetchFor(cores: number): number {
+    const p = this.values.prefetch;
+    return p === 'auto' ? Math.max(16, Math.ceil(8 * cores)) : p;
+  }
+}

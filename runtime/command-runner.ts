@@ -1,0 +1,59 @@
+// Runs a command task through execa in a sandbox directory of its own: inputs copied in from the content
+// cache, the command run by the shell, declared outputs read back, the sandbox removed.
+import { execa } from 'execa';
+import { mkdtemp, mkdir, copyFile, readFile, rm, constants } from 'node:fs/promises';
+import { join, dirname } from 'node:path';
+import type { CommandTaskSpec, TaskResult } from '../lib/protocol/messages.js';
+import { encodeError } from '../lib/protocol/payload.js';
+import type { ContentCache } from './content-cache.js';
+
+export type CommandReport = Omit<TaskResult, 'type' | 'id' | 'started' | 'finished'>;
+
+const MAX_CAPTURE_BYTES = 64 * 1024 * 1024;
+
+export async function runCommand(spec: CommandTaskSpec, sandboxRoot: string, files: ContentCache,
+  gpuIds: number[] | null, signal: AbortSignal): Promise<CommandReport> {
+  const dir = await mkdtemp(join(sandboxRoot, `t${spec.id}-`));
+  try {
+    for (const input of spec.inputs) {
+      if (!files.has(input.hash)) {
+        return { outcome: 'input-missing', error: encodeError(new Error(`input "${input.name}" (sha256 ${input.hash}) never reached this worker`)) };
+      }
+      const dest = join(dir, input.name);
+      await mkdir(dirname(dest), { recursive: true });
+      // A copy (a reflink where the filesystem can), so a command that edits its input cannot spoil the cache.
+      await copyFile(files.pathOf(input.hash), dest, constants.COPYFILE_FICLONE);
+    }
+    const env: Record<string, string> = { ...spec.env };
+    if (gpuIds) env.CUDA_VISIBLE_DEVICES = gpuIds.join(',');
+    const r = await execa(spec.command, {
+      shell: true, cwd: dir, env, extendEnv: true, reject: false, stdin: 'ignore', stripFinalNewline: false,
+      maxBuffer: MAX_CAPTURE_BYTES, cancelSignal: signal, forceKillAfterDelay: 2000,
+      timeout: spec.wallTime === null ? undefined : spec.wallTime * 1000,
+    });
+    const base = { exitCode: r.exitCode ?? null, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+    if (r.timedOut) {
+      return { ...base, outcome: 'max-wall-time', error: encodeError(new Error(`command stopped at its wall time of ${spec.wallTime} s`)) };
+    }
+    if (r.isCanceled) return { ...base, outcome: 'cancelled' };
+    if (r.failed && r.exitCode === undefined) {
+      // Killed by a signal or not started at all: say which.
+      return { ...base, outcome: 'success', error: encodeError(new Error(r.shortMessage)) };
+    }
+    const outputs: { name: string; data: Uint8Array }[] = [];
+    const missing: string[] = [];
+    for (const name of spec.outputs) {
+      try {
+        outputs.push({ name, data: await readFile(join(dir, name)) });
+      } catch {
+        missing.push(name);
+      }
+    }
+    if (missing.length) {
+      return { ...base, outcome: 'output-missing', error: encodeError(new Error(`declared output(s) not produced: ${missing.join(', ')}`)) };
+    }
+    return { ...base, outcome: 'success', outputs };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,304 @@
+// A worker: connects to a manager, announces its resources, and runs the tasks it is sent — function calls
+// in warm threads, commands as processes — never more at once than its cores, memory, disk and gpus allow.
+import { connect } from 'node:net';
+import { hostname, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { Connection } from '../lib/protocol/connection.js';
+import type { AnyMessage, ResourceAmounts, TaskSpec, TaskResult, FunctionTaskSpec } from '../lib/protocol/messages.js';
+import { encodeError } from '../lib/protocol/payload.js';
+import { fitsWithin, addTo, formatResources } from '../lib/resources.js';
+import { detectResources } from './machine-resources.js';
+import { ContentCache } from './content-cache.js';
+import { FunctionPool } from './function-pool.js';
+import { runCommand, type CommandReport } from './command-runner.js';
+import { GpuSlots } from './gpu-slots.js';
+
+export interface WorkerOptions {
+  host: string;
+  port: number;
+  password?: string | null;
+  cores?: number;
+  memory?: number;
+  disk?: number;
+  gpus?: number;
+  /** Seconds this worker lives; the manager sends it no task that needs longer than what is left. */
+  wallTime?: number | null;
+  /** Seconds without any task after which the worker exits. */
+  idleTimeout?: number | null;
+  /** Seconds to keep trying to reach the manager (at start and after losing it). */
+  connectTimeout?: number;
+  cacheDir?: string;
+  name?: string;
+  /** Runs inside the application (Manager.local): never keeps the process alive, stops when the link ends. */
+  embedded?: boolean;
+  log?: ((line: string) => void) | false;
+}
+
+interface Running {
+  spec: TaskSpec;
+  abort: AbortController;
+  timer: NodeJS.Timeout | null;
+  gpuIds: number[] | null;
+}
+
+/** Thrown when the manager refuses this worker for good (wrong password, protocol mismatch). */
+export class WorkerRefusedError extends Error {
+  code = 'TRELLIS_REFUSED';
+}
+
+export class Worker {
+  readonly resources: ResourceAmounts;
+  readonly name: string;
+  private readonly used: ResourceAmounts = { cores: 0, memory: 0, disk: 0, gpus: 0 };
+  private readonly queue: TaskSpec[] = [];
+  private readonly running = new Map<number, Running>();
+  private readonly envs: ContentCache;
+  private readonly files: ContentCache;
+  private readonly sandboxRoot: string;
+  private readonly gpus: GpuSlots;
+  private readonly log: (line: string) => void;
+  private readonly startedAt = Date.now();
+  private pool: FunctionPool | null = null;
+  private conn: Connection | null = null;
+  private stopping: string | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private wakeStop: (() => void) | null = null;
+  tasksDone = 0;
+
+  constructor(private readonly opts: WorkerOptions) {
+    const cacheDir = opts.cacheDir ?? join(tmpdir(), `trellis-cache-${safeUser()}`);
+    const detected = detectResources(cacheDir);
+    this.resources = {
+      cores: opts.cores ?? detected.cores,
+      memory: opts.memory ?? detected.memory,
+      disk: opts.disk ?? detected.disk,
+      gpus: opts.gpus ?? detected.gpus,
+    };
+    this.name = opts.name ?? `${hostname()}:${process.pid}${opts.embedded ? ':local' : ''}`;
+    this.envs = new ContentCache(join(cacheDir, 'envs'), '.mjs');
+    this.files = new ContentCache(join(cacheDir, 'files'));
+    this.sandboxRoot = join(cacheDir, 'sandboxes', `${process.pid}-${Date.now().toString(36)}`);
+    this.gpus = new GpuSlots(this.resources.gpus);
+    this.log = opts.log === false ? () => {} : opts.log ?? ((line) => console.error(line));
+  }
+
+  /** Serves until stopped, idle, out of wall time, or the manager is gone; resolves with the reason. */
+  async run(): Promise<string> {
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(this.sandboxRoot, { recursive: true });
+    this.pool = new FunctionPool(this.resources.cores);
+    let wallTimer: NodeJS.Timeout | null = null;
+    if (this.opts.wallTime != null) {
+      wallTimer = setTimeout(() => this.stop('its wall time ended'), this.opts.wallTime * 1000);
+      if (this.opts.embedded) wallTimer.unref();
+    }
+    try {
+      this.armIdleTimer();
+      while (!this.stopping) {
+        const conn = await this.connectWithRetry();
+        if (!conn) break;
+        const reason = await this.serve(conn);
+        this.abandonAll();
+        if (this.stopping) break;
+        if (this.opts.embedded) {
+          this.stopping = `the manager link closed (${reason})`;
+          break;
+        }
+        this.log(`trellis worker: lost the manager (${reason}); reconnecting`);
+      }
+      return this.stopping ?? 'stopped';
+    } finally {
+      if (wallTimer) clearTimeout(wallTimer);
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+      this.abandonAll();
+      await this.pool.close();
+      rmSync(this.sandboxRoot, { recursive: true, force: true });
+    }
+  }
+
+  stop(reason: string): void {
+    if (this.stopping) return;
+    this.stopping = reason;
+    this.conn?.close(`worker stopping: ${reason}`);
+    this.wakeStop?.();
+  }
+
+  // ---- connection ------------------------------------------------------------------------------------
+
+  private async connectWithRetry(): Promise<Connection | null> {
+    const limit = (this.opts.connectTimeout ?? 60) * 1000;
+    const deadline = Date.now() + limit;
+    let delay = 100;
+    let lastError = '';
+    while (!this.stopping) {
+      const outcome = await this.tryConnect();
+      if (outcome instanceof Connection) return outcome;
+      if (outcome instanceof WorkerRefusedError) throw outcome;
+      lastError = outcome;
+      if (Date.now() + delay > deadline) break;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, delay);
+        this.wakeStop = () => { clearTimeout(t); resolve(); };
+      });
+      delay = Math.min(delay * 2, 5000);
+    }
+    if (this.stopping) return null;
+    throw new Error(`could not reach the manager at ${this.opts.host}:${this.opts.port} within ${limit / 1000} s: ${lastError}`);
+  }
+
+  /** One attempt: a ready connection, a refusal, or the reason it failed. */
+  private tryConnect(): Promise<Connection | WorkerRefusedError | string> {
+    return new Promise((resolve) => {
+      const socket = connect({ host: this.opts.host, port: this.opts.port });
+      if (this.opts.embedded) socket.unref();
+      const failEarly = (err: Error) => resolve(err.message);
+      socket.once('error', failEarly);
+      socket.once('connect', () => {
+        socket.off('error', failEarly);
+        const conn = new Connection(socket, { role: 'worker', password: this.opts.password ?? null, log: this.log,
+          label: `manager ${this.opts.host}:${this.opts.port}` });
+        conn.onReady = () => resolve(conn);
+        conn.onClose = (reason) => {
+          if (/authentication failed|protocol mismatch|expected a/.test(reason)) resolve(new WorkerRefusedError(reason));
+          else resolve(reason);
+        };
+      });
+    });
+  }
+
+  private serve(conn: Connection): Promise<string> {
+    this.conn = conn;
+    if (this.opts.embedded) conn.setRef(false);
+    const left = this.opts.wallTime == null ? null : Math.max(0, this.opts.wallTime - (Date.now() - this.startedAt) / 1000);
+    conn.send({ type: 'announce', name: this.name, host: hostname(), pid: process.pid, resources: this.resources, wallTimeLeft: left });
+    this.log(`trellis worker: connected to ${this.opts.host}:${this.opts.port} as ${this.name} with ${formatResources(this.resources)}`);
+    return new Promise((resolve) => {
+      conn.onMessage = (msg) => this.onMessage(msg);
+      conn.onClose = (reason) => {
+        this.conn = null;
+        resolve(reason);
+      };
+    });
+  }
+
+  private onMessage(msg: AnyMessage): void {
+    switch (msg.type) {
+      case 'env': {
+        const problem = this.envs.put(msg.hash, msg.code);
+        if (problem) this.log(`trellis worker: refused environment ${msg.hash}: ${problem}`);
+        return;
+      }
+      case 'file': {
+        const problem = this.files.put(msg.hash, msg.data);
+        if (problem) this.log(`trellis worker: refused input file ${msg.hash}: ${problem}`);
+        return;
+      }
+      case 'task': return this.accept(msg);
+      case 'cancel': return this.cancel(msg.id);
+      case 'shutdown': return this.stop(`the manager asked: ${msg.reason}`);
+      default: this.conn?.fail(`bad frame: a manager may not send "${msg.type}"`);
+    }
+  }
+
+  // ---- tasks -----------------------------------------------------------------------------------------
+
+  private accept(spec: TaskSpec): void {
+    if (!fitsWithin(spec.resources, { cores: 0, memory: 0, disk: 0, gpus: 0 }, this.resources)) {
+      // The manager packs; this is the worker's own check that it never overcommits.
+      const now = Date.now() / 1000;
+      this.report(spec, { outcome: 'resource-exhaustion', error: encodeError(new Error(
+        `task needs ${formatResources(spec.resources)}, this worker has ${formatResources(this.resources)}`)) }, now, now, null);
+      return;
+    }
+    this.queue.push(spec);
+    this.pump();
+  }
+
+  /** Starts queued tasks in order while the next one fits. */
+  private pump(): void {
+    while (this.queue.length > 0 && fitsWithin(this.queue[0].resources, this.used, this.resources)) {
+      this.start(this.queue.shift()!);
+    }
+    this.armIdleTimer();
+  }
+
+  private start(spec: TaskSpec): void {
+    addTo(this.used, spec.resources, 1);
+    const gpuIds = spec.resources.gpus > 0 ? this.gpus.take(spec.resources.gpus) : null;
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | null = null;
+    if (spec.kind === 'function' && spec.wallTime !== null) {
+      timer = setTimeout(() => abort.abort({ outcome: 'max-wall-time', message: `stopped at its wall time of ${spec.wallTime} s` }),
+        spec.wallTime * 1000);
+    }
+    this.running.set(spec.id, { spec, abort, timer, gpuIds });
+    const started = Date.now() / 1000;
+    const work = spec.kind === 'function' ? this.runFunction(spec, gpuIds, abort.signal)
+      : runCommand(spec, this.sandboxRoot, this.files, gpuIds, abort.signal);
+    work.catch((err: Error): CommandReport => ({ outcome: 'environment-failure', error: encodeError(err) }))
+      .then((report) => this.complete(spec, report, started));
+  }
+
+  private async runFunction(spec: FunctionTaskSpec, gpuIds: number[] | null, signal: AbortSignal): Promise<CommandReport> {
+    if (!this.envs.has(spec.env)) {
+      return { outcome: 'environment-failure', error: encodeError(new Error(`environment ${spec.env} is not on this worker (it was refused or never sent)`)) };
+    }
+    return this.pool!.run({ file: this.envs.pathOf(spec.env), exportName: spec.exportName, args: spec.args, gpuIds }, signal);
+  }
+
+  private complete(spec: TaskSpec, report: CommandReport, started: number): void {
+    const r = this.running.get(spec.id);
+    if (!r) return;
+    this.running.delete(spec.id);
+    if (r.timer) clearTimeout(r.timer);
+    if (r.gpuIds) this.gpus.give(r.gpuIds);
+    addTo(this.used, spec.resources, -1);
+    this.tasksDone++;
+    this.report(spec, report, started, Date.now() / 1000, r.gpuIds);
+    this.pump();
+  }
+
+  private report(spec: TaskSpec, report: CommandReport, started: number, finished: number, gpuIds: number[] | null): void {
+    const msg: TaskResult = { type: 'result', id: spec.id, started, finished, ...report };
+    if (gpuIds) msg.gpuIds = gpuIds;
+    this.conn?.send(msg);
+  }
+
+  private cancel(id: number): void {
+    const i = this.queue.findIndex((s) => s.id === id);
+    if (i >= 0) {
+      const [spec] = this.queue.splice(i, 1);
+      const now = Date.now() / 1000;
+      this.report(spec, { outcome: 'cancelled' }, now, now, null);
+      this.pump();
+      return;
+    }
+    this.running.get(id)?.abort.abort({ outcome: 'cancelled', message: 'cancelled by the manager' });
+  }
+
+  /** The manager is gone: its tasks will be run elsewhere, so stop them here. */
+  private abandonAll(): void {
+    this.queue.length = 0;
+    for (const r of this.running.values()) r.abort.abort({ outcome: 'cancelled', message: 'the manager link was lost' });
+  }
+
+  private armIdleTimer(): void {
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+    }
+    const idle = this.opts.idleTimeout;
+    if (idle == null || this.running.size > 0 || this.queue.length > 0 || this.stopping) return;
+    this.idleTimer = setTimeout(() => this.stop(`idle for ${idle} s`), idle * 1000);
+    if (this.opts.embedded) this.idleTimer.unref();
+  }
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username.replace(/[^\w.-]/g, '_');
+  } catch {
+    return String(process.getuid?.() ?? 'user');
+  }
+}

@@ -1,0 +1,133 @@
+// Separate `trellis worker` processes on loopback: sharing a queue, losing a worker, authentication,
+// bad frames, command tasks with files, and packing a big worker.
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { Manager, FunctionTask, CommandTask, remote, type Task } from '../../lib/index.js';
+import { startWorker, stopAllWorkers, until } from '../helpers/worker-process.js';
+
+function nap(ms: number, tag: number): Promise<{ tag: number; pid: number }> {
+  return new Promise((resolve) => setTimeout(() => resolve({ tag, pid: process.pid }), ms));
+}
+
+async function drain(m: Manager, timeout = 30): Promise<Task[]> {
+  const out: Task[] = [];
+  for (let t = await m.wait(timeout); t; t = await m.wait(timeout)) out.push(t);
+  return out;
+}
+
+describe('trellis worker processes over TCP', function () {
+  const dir = mkdtempSync(join(tmpdir(), 'trellis-test-'));
+  const pwFile = join(dir, 'pw');
+  writeFileSync(pwFile, 'correct horse\n');
+  let logs: string[];
+  let manager: Manager;
+  let port: number;
+
+  beforeEach(async () => {
+    logs = [];
+    manager = new Manager({ host: '127.0.0.1', port: 0, password: 'correct horse', log: (l) => logs.push(l) });
+    port = await manager.listen();
+  });
+  afterEach(async () => {
+    await manager.close();
+    await stopAllWorkers();
+  });
+
+  it('two workers share one queue and every task runs once', async () => {
+    startWorker([`127.0.0.1:${port}`, '--cores', '2', '--password-file', pwFile]);
+    startWorker([`127.0.0.1:${port}`, '--cores', '2', '--password-file', pwFile]);
+    await until(() => manager.status().workers.length === 2, 20_000, 'two workers');
+    for (let i = 0; i < 12; i++) manager.submit(new FunctionTask(nap, 150, i));
+    const done = await drain(manager);
+    assert.deepEqual(done.map((t) => (t as FunctionTask).output as { tag: number }).map((o) => o.tag).sort((a, b) => a - b),
+      [...Array(12).keys()]);
+    assert.equal(new Set(done.map((t) => ((t as FunctionTask).output as { pid: number }).pid)).size, 2);
+  });
+
+  it('a worker killed with SIGKILL mid-run loses nothing: every task finishes exactly once', async () => {
+    const a = startWorker([`127.0.0.1:${port}`, '--cores', '2', '--password-file', pwFile]);
+    startWorker([`127.0.0.1:${port}`, '--cores', '2', '--password-file', pwFile]);
+    await until(() => manager.status().workers.length === 2, 20_000, 'two workers');
+    const ids = new Set<number>();
+    for (let i = 0; i < 16; i++) ids.add(manager.submit(new FunctionTask(nap, 300, i)));
+    await until(() => manager.status().workers.every((w) => w.running > 0), 10_000, 'both workers busy');
+    process.kill(a.pid, 'SIGKILL');
+    const done = await drain(manager);
+    assert.equal(done.length, 16);
+    assert.deepEqual(new Set(done.map((t) => t.id)), ids);
+    assert.ok(done.every((t) => t.result === 'success'));
+    assert.ok(done.some((t) => t.lostCount === 1), 'some task was requeued after the kill');
+    assert.ok(logs.some((l) => /disconnected .*task\(s\) back in the queue/.test(l)));
+  });
+
+  it('refuses a wrong password on both sides and keeps serving', async () => {
+    const wrong = join(dir, 'wrong');
+    writeFileSync(wrong, 'battery staple\n');
+    const bad = startWorker([`127.0.0.1:${port}`, '--password-file', wrong, '--connect-timeout', '5']);
+    const code = await bad.exited;
+    assert.notEqual(code, 0);
+    assert.match(bad.log(), /authentication failed/);
+    assert.ok(logs.some((l) => /authentication failed/.test(l)), logs.join('\n'));
+    startWorker([`127.0.0.1:${port}`, '--cores', '1', '--password-file', pwFile]);
+    manager.submit(new FunctionTask(nap, 1, 7));
+    const [t] = await drain(manager);
+    assert.equal(t.result, 'success');
+  });
+
+  it('drops a garbage or oversized frame from one peer while a worker keeps running', async () => {
+    startWorker([`127.0.0.1:${port}`, '--cores', '1', '--password-file', pwFile]);
+    await until(() => manager.status().workers.length === 1, 20_000, 'a worker');
+    for (const payload of [Buffer.from('GET / HTTP/1.1\r\n\r\n'), Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 2, 3]),
+      Buffer.concat([Buffer.from([0, 0, 0, 4]), Buffer.from('junk')])]) {
+      const s = connect(port, '127.0.0.1');
+      await new Promise<void>((resolve) => { s.on('close', () => resolve()); s.on('error', () => {}); s.write(payload); });
+    }
+    assert.ok(logs.some((l) => /bad frame: frame of \d+ bytes exceeds the maximum frame size/.test(l)), logs.join('\n'));
+    assert.ok(logs.some((l) => /bad frame: .*not a V8-serialized message/.test(l)), logs.join('\n'));
+    assert.equal(manager.status().workers.length, 1);
+    const r = await remote(nap, { manager })(1, 9);
+    assert.equal(r.tag, 9);
+  });
+
+  it('command tasks move input files in and output files out; an input travels once per worker', async () => {
+    startWorker([`127.0.0.1:${port}`, '--cores', '2', '--password-file', pwFile]);
+    const input = join(dir, 'words.txt');
+    writeFileSync(input, 'trellis\n'.repeat(5000));
+    for (let i = 0; i < 3; i++) {
+      manager.submit(new CommandTask(`gzip -c in.txt > out.gz; echo task ${i}; echo warn >&2; exit ${i}`)
+        .addInput(input, 'in.txt').addOutput('out.gz', join(dir, `out${i}.gz`)));
+    }
+    const done = (await drain(manager)) as CommandTask[];
+    assert.equal(done.length, 3);
+    for (const t of done) {
+      assert.equal(t.result, 'success');
+      const i = Number(/task (\d)/.exec(t.stdout)![1]);
+      assert.equal(t.exitCode, i);
+      assert.equal(t.stderr, 'warn\n');
+      assert.equal(gunzipSync(readFileSync(join(dir, `out${i}.gz`))).toString(), 'trellis\n'.repeat(5000));
+    }
+    const missing = new CommandTask('true').addOutput('nothing.txt', join(dir, 'nothing.txt'));
+    manager.submit(missing);
+    const [m] = await drain(manager);
+    assert.equal(m.result, 'output-missing');
+    assert.match(m.error!.message, /nothing\.txt/);
+  });
+
+  it('a --cores 64 worker runs 64 one-core sleeping tasks at once', async function () {
+    startWorker([`127.0.0.1:${port}`, '--cores', '64', '--password-file', pwFile]);
+    await until(() => manager.status().workers.length === 1, 20_000, 'a worker');
+    for (let i = 0; i < 64; i++) manager.submit(new FunctionTask(nap, 3000, i).setOptions({ cores: 1 }));
+    let peak = 0;
+    const poll = setInterval(() => { peak = Math.max(peak, manager.status().workers[0]?.running ?? 0); }, 20);
+    const done = await drain(manager);
+    clearInterval(poll);
+    assert.equal(done.length, 64);
+    assert.equal(peak, 64);
+    const starts = done.map((t) => t.times.started);
+    assert.ok(Math.max(...starts) < Math.min(...done.map((t) => t.times.finished)), 'all 64 were running at the same moment');
+  });
+});
