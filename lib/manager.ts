@@ -115,7 +115,7 @@ export class Manager {
     });
     server.on('error', (err) => this.log(`trellis manager: listening socket error: ${err.message}`));
     this.port = (server.address() as { port: number }).port;
-    this.updateRefs();
+    if (!this.refd) server.unref();
     return this.port;
   }
 
@@ -273,10 +273,11 @@ export class Manager {
           return 'placed';
         }
       }
-      if (this.mayQueueAhead(t)) {
+      const mean = this.shortTaskMean(t);
+      if (mean !== null) {
         let best: WorkerLink | null = null;
         for (const w of links) {
-          if (w.backlog.length < this.tunables.prefetchFor(w.total.cores) && w.fitsAtAll(need) && w.hasTimeFor(t.wallTime) &&
+          if (w.backlog.length < this.tunables.prefetchFor(w.total.cores, mean) && w.fitsAtAll(need) && w.hasTimeFor(t.wallTime) &&
             (!best || w.backlog.length < best.backlog.length)) best = w;
         }
         if (best) {
@@ -291,10 +292,10 @@ export class Manager {
   }
 
   /** Only short tasks are queued on a busy worker ahead of time: it hides the round trip without
-   * parking long tasks behind each other while another worker may free up. */
-  private mayQueueAhead(t: Task): boolean {
+   * parking long tasks behind each other while another worker may free up. Returns their mean time. */
+  private shortTaskMean(t: Task): number | null {
     const s = this.execMean.get(t.category);
-    return s !== undefined && s.n >= 3 && s.mean <= this.tunables.values['short-task-seconds'];
+    return s !== undefined && s.n >= 3 && s.mean <= this.tunables.values['short-task-seconds'] ? s.mean : null;
   }
 
   private warned = new Set<number>();

@@ -2,8 +2,10 @@
 import { OptionError, describeValue } from './options.js';
 
 interface TunableValues {
-  /** Tasks a busy worker may hold queued beyond its capacity ('auto': 8 per core, at least 16). */
+  /** Most tasks a busy worker may hold queued beyond its capacity ('auto': 256 per core). */
   'prefetch': number | 'auto';
+  /** How much work, in seconds per core, a busy worker may hold queued: enough to cover a round trip. */
+  'prefetch-seconds': number;
   /** A category whose tasks take at most this long on average may be queued ahead on busy workers. */
   'short-task-seconds': number;
   /** How many unplaceable tasks one dispatch pass looks past before it stops. */
@@ -15,6 +17,7 @@ interface TunableValues {
 const DESCRIPTIONS: Record<keyof TunableValues, string> = {
   'prefetch': "an integer >= 0 or 'auto'",
   'short-task-seconds': 'a number of seconds >= 0',
+  'prefetch-seconds': 'a number of seconds >= 0',
   'max-skips': 'an integer >= 1',
   'keepalive-interval': 'a number of seconds > 0',
   'keepalive-timeout': 'a number of seconds > 0',
@@ -24,6 +27,7 @@ export class Tunables {
   readonly values: TunableValues = {
     'prefetch': 'auto',
     'short-task-seconds': 0.05,
+    'prefetch-seconds': 0.05,
     'max-skips': 64,
     'keepalive-interval': 5,
     'keepalive-timeout': 30,
@@ -37,13 +41,15 @@ export class Tunables {
     const n = value as number;
     const ok = key === 'prefetch' ? value === 'auto' || (Number.isInteger(n) && n >= 0)
       : key === 'max-skips' ? Number.isInteger(n) && n >= 1
-      : typeof n === 'number' && Number.isFinite(n) && (key === 'short-task-seconds' ? n >= 0 : n > 0);
+      : typeof n === 'number' && Number.isFinite(n) && (key === 'short-task-seconds' || key === 'prefetch-seconds' ? n >= 0 : n > 0);
     if (!ok) throw new OptionError(`Manager.tune: "${name}" expects ${DESCRIPTIONS[key]}, got ${describeValue(value)}`);
     (this.values as unknown as Record<string, unknown>)[key] = value;
   }
 
-  prefetchFor(cores: number): number {
+  /** Tasks a worker with `cores` may hold queued for a category whose tasks take `meanSeconds`. */
+  prefetchFor(cores: number, meanSeconds: number): number {
     const p = this.values.prefetch;
-    return p === 'auto' ? Math.max(16, Math.ceil(8 * cores)) : p;
+    const cap = p === 'auto' ? Math.ceil(256 * cores) : p;
+    return Math.min(cap, Math.ceil((cores * this.values['prefetch-seconds']) / Math.max(meanSeconds, 1e-6)));
   }
 }
