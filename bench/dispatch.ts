@@ -46,6 +46,9 @@ export default async function dispatch(args: string[]): Promise<BenchResult> {
   const calls = Number(args[args.indexOf('--calls') + 1]) || 100_000;
   const threads = availableParallelism();
   const warm = 2000;
+  const commands = 2000;
+  // (f) first, while this process is small: fork cost grows with the parent's heap.
+  const spawnPerS = await spawnRate(commands, threads);
 
   // (a) raw piscina, same threads
   const pool = new Piscina({ filename: new URL('./_noop-thread.js', import.meta.url).href, minThreads: threads, maxThreads: threads });
@@ -82,14 +85,12 @@ export default async function dispatch(args: string[]): Promise<BenchResult> {
   lat.sort((x, y) => x - y);
 
   // (e) command tasks, (f) raw spawn at the same concurrency
-  const commands = 2000;
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < commands; i++) tcp.submit(new CommandTask('/bin/true'));
   while (await tcp.wait(60)) { /* drain */ }
   const commandRate = commands / (Number(process.hrtime.bigint() - t0) / 1e9);
   await tcp.close();
   process.kill(worker.pid!, 'SIGTERM');
-  const spawnPerS = await spawnRate(commands, threads);
 
   const figures = {
     threads, calls,

@@ -18,3 +18,7 @@ export function addTo(acc: ResourceAmounts, r: ResourceAmounts, sign: 1 | -1): v
 export function formatResources(r: ResourceAmounts): string {
   return `cores=${r.cores} memory=${r.memory}MB disk=${r.disk}MB gpus=${r.gpus}`;
 }
+
+export function sameResources(a: ResourceAmounts, b: ResourceAmounts): boolean {
+  return a.cores === b.cores && a.memory === b.memory && a.disk === b.disk && a.gpus === b.gpus;
+}

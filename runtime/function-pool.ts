@@ -2,8 +2,11 @@
 // async throw) or is aborted (wall time, cancel) costs only that thread: piscina replaces it.
 import { Piscina } from 'piscina';
 import { availableParallelism } from 'node:os';
+import type { SerializedError, TaskOutcome } from '../lib/protocol/messages.js';
 import { encodeError } from '../lib/protocol/payload.js';
-import type { ThreadJob, ThreadOutcome } from './thread-task.js';
+import type { ThreadCall, ThreadOutcome } from './thread-task.js';
+
+export type PoolFailure = { outcome: TaskOutcome; error: SerializedError };
 
 export class FunctionPool {
   private readonly pool: Piscina;
@@ -20,24 +23,19 @@ export class FunctionPool {
     });
   }
 
-  /** Runs one call; never rejects: a crashed or stopped thread becomes an outcome. */
-  async run(job: ThreadJob, signal: AbortSignal): Promise<ThreadOutcome> {
+  /** Runs calls one after another in one thread; a crashed or stopped thread becomes a PoolFailure. */
+  async run(calls: ThreadCall[], signal: AbortSignal | null): Promise<ThreadOutcome[] | PoolFailure> {
     try {
-      return (await this.pool.run(job, { signal })) as ThreadOutcome;
+      return (await this.pool.run(calls, signal ? { signal } : undefined)) as ThreadOutcome[];
     } catch (err) {
-      if (signal.aborted) {
-        const why = signal.reason as { outcome?: ThreadOutcome['outcome']; message?: string } | undefined;
+      if (signal?.aborted) {
+        const why = signal.reason as { outcome?: TaskOutcome; message?: string } | undefined;
         return { outcome: why?.outcome ?? 'cancelled', error: encodeError(new Error(why?.message ?? 'stopped')) };
       }
-      const e = err as Error;
-      const crash = new Error(`the function's thread died: ${e.message}`);
+      const crash = new Error(`the function's thread died: ${(err as Error).message}`);
       crash.name = 'ThreadCrashError';
       return { outcome: 'thread-crash', error: encodeError(crash) };
     }
-  }
-
-  get threads(): number {
-    return this.pool.threads.length;
   }
 
   async close(): Promise<void> {

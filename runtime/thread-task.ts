@@ -1,11 +1,12 @@
 // Runs inside a piscina thread: loads a function's bundle once per thread, calls it, and returns the
 // outcome with the value or error already encoded, so the worker's main thread only forwards bytes.
+// A job may carry several short calls, run one after another: one thread hop for many calls.
 import { pathToFileURL } from 'node:url';
 import { serialize, deserialize } from 'node:v8';
 import { encodeError } from '../lib/protocol/payload.js';
 import type { SerializedError, TaskOutcome } from '../lib/protocol/messages.js';
 
-export interface ThreadJob {
+export interface ThreadCall {
   file: string;
   exportName: string;
   args: Uint8Array;
@@ -16,31 +17,44 @@ export interface ThreadOutcome {
   outcome: TaskOutcome;
   value?: Uint8Array;
   error?: SerializedError;
+  /** Epoch seconds, measured in the thread. */
+  started: number;
+  finished: number;
 }
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 
-export default async function runCall(job: ThreadJob): Promise<ThreadOutcome> {
+export default async function runCalls(calls: ThreadCall[]): Promise<ThreadOutcome[]> {
+  const out: ThreadOutcome[] = new Array(calls.length);
+  for (let i = 0; i < calls.length; i++) {
+    const started = Date.now() / 1000;
+    const r = await runCall(calls[i]);
+    out[i] = { ...r, started, finished: Date.now() / 1000 };
+  }
+  return out;
+}
+
+async function runCall(call: ThreadCall): Promise<Omit<ThreadOutcome, 'started' | 'finished'>> {
   let fn: unknown;
   try {
-    let mod = modules.get(job.file);
+    let mod = modules.get(call.file);
     if (!mod) {
-      mod = import(pathToFileURL(job.file).href) as Promise<Record<string, unknown>>;
-      modules.set(job.file, mod);
+      mod = import(pathToFileURL(call.file).href) as Promise<Record<string, unknown>>;
+      modules.set(call.file, mod);
     }
     const ns = await mod;
-    fn = ns[job.exportName] ?? (ns.default as Record<string, unknown> | undefined)?.[job.exportName];
+    fn = ns[call.exportName] ?? (ns.default as Record<string, unknown> | undefined)?.[call.exportName];
   } catch (err) {
     return { outcome: 'environment-failure', error: encodeError(err) };
   }
   if (typeof fn !== 'function') {
-    return { outcome: 'environment-failure', error: encodeError(new Error(`the bundle ${job.file} does not export a function "${job.exportName}"`)) };
+    return { outcome: 'environment-failure', error: encodeError(new Error(`the bundle ${call.file} does not export a function "${call.exportName}"`)) };
   }
   // Worker threads have their own copy of process.env, so this does not leak into other calls' threads.
-  if (job.gpuIds) process.env.CUDA_VISIBLE_DEVICES = job.gpuIds.join(',');
+  if (call.gpuIds) process.env.CUDA_VISIBLE_DEVICES = call.gpuIds.join(',');
   let value: unknown;
   try {
-    value = await fn(...(deserialize(job.args) as unknown[]));
+    value = await fn(...(deserialize(call.args) as unknown[]));
   } catch (err) {
     return { outcome: 'exception', error: encodeError(err) };
   }

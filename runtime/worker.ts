@@ -7,11 +7,13 @@ import { rmSync } from 'node:fs';
 import { Connection } from '../lib/protocol/connection.js';
 import type { AnyMessage, ResourceAmounts, TaskSpec, TaskResult, FunctionTaskSpec } from '../lib/protocol/messages.js';
 import { encodeError } from '../lib/protocol/payload.js';
-import { fitsWithin, addTo, formatResources } from '../lib/resources.js';
+import { fitsWithin, addTo, formatResources, sameResources } from '../lib/resources.js';
 import { detectResources } from './machine-resources.js';
 import { ContentCache } from './content-cache.js';
 import { FunctionPool } from './function-pool.js';
 import { runCommand, type CommandReport } from './command-runner.js';
+import type { ThreadOutcome } from './thread-task.js';
+import type { PoolFailure } from './function-pool.js';
 import { GpuSlots } from './gpu-slots.js';
 
 export interface WorkerOptions {
@@ -35,12 +37,20 @@ export interface WorkerOptions {
   log?: ((line: string) => void) | false;
 }
 
-interface Running {
-  spec: TaskSpec;
+/** Tasks started together: one command, one function call, or several short calls run one after another in
+ * one thread (they hold one task's resources, since they never run at the same time). */
+interface Batch {
+  specs: TaskSpec[];
   abort: AbortController;
   timer: NodeJS.Timeout | null;
   gpuIds: number[] | null;
+  /** Calls cancelled while their batch ran: reported as cancelled when it returns. */
+  cancelled: Set<number>;
 }
+
+/** Most calls sent to a thread in one job, and the longest a job of short calls should take. */
+const MAX_BATCH = 256;
+const BATCH_SECONDS = 0.002;
 
 /** Thrown when the manager refuses this worker for good (wrong password, protocol mismatch). */
 export class WorkerRefusedError extends Error {
@@ -52,7 +62,11 @@ export class Worker {
   readonly name: string;
   private readonly used: ResourceAmounts = { cores: 0, memory: 0, disk: 0, gpus: 0 };
   private readonly queue: TaskSpec[] = [];
-  private readonly running = new Map<number, Running>();
+  private readonly running = new Map<number, Batch>();
+  /** Mean seconds per call of each environment's function, to size batches of short calls. */
+  private readonly callSeconds = new Map<string, number>();
+  /** Calls to run alone: their batch crashed its thread, so each is tried by itself. */
+  private readonly alone = new Set<number>();
   private readonly envs: ContentCache;
   private readonly files: ContentCache;
   private readonly sandboxRoot: string;
@@ -218,48 +232,96 @@ export class Worker {
   /** Starts queued tasks in order while the next one fits. */
   private pump(): void {
     while (this.queue.length > 0 && fitsWithin(this.queue[0].resources, this.used, this.resources)) {
-      this.start(this.queue.shift()!);
+      const head = this.queue.shift()!;
+      const batch = [head];
+      if (this.batchable(head)) {
+        const limit = this.batchLimit(head as FunctionTaskSpec);
+        while (batch.length < limit && this.queue.length > 0 && this.batchable(this.queue[0]) &&
+          sameResources(this.queue[0].resources, head.resources)) batch.push(this.queue.shift()!);
+      }
+      this.start(batch);
     }
     this.armIdleTimer();
   }
 
-  private start(spec: TaskSpec): void {
-    addTo(this.used, spec.resources, 1);
-    const gpuIds = spec.resources.gpus > 0 ? this.gpus.take(spec.resources.gpus) : null;
+  private batchable(spec: TaskSpec): boolean {
+    return spec.kind === 'function' && spec.wallTime === null && spec.resources.gpus === 0 && !this.alone.has(spec.id);
+  }
+
+  /** Shares the queue among the slots free now, and keeps a job of short calls to about BATCH_SECONDS. */
+  private batchLimit(head: FunctionTaskSpec): number {
+    const mean = this.callSeconds.get(head.env);
+    if (mean === undefined) return 1;
+    const free = this.resources.cores - this.used.cores;
+    const slots = head.resources.cores > 0 ? Math.max(1, Math.floor(free / head.resources.cores)) : MAX_BATCH;
+    const share = Math.ceil((this.queue.length + 1) / slots);
+    return Math.max(1, Math.min(MAX_BATCH, share, Math.floor(BATCH_SECONDS / Math.max(mean, 1e-7))));
+  }
+
+  private start(specs: TaskSpec[]): void {
+    const head = specs[0];
+    addTo(this.used, head.resources, 1);
+    const gpuIds = head.resources.gpus > 0 ? this.gpus.take(head.resources.gpus) : null;
     const abort = new AbortController();
     let timer: NodeJS.Timeout | null = null;
-    if (spec.kind === 'function' && spec.wallTime !== null) {
-      timer = setTimeout(() => abort.abort({ outcome: 'max-wall-time', message: `stopped at its wall time of ${spec.wallTime} s` }),
-        spec.wallTime * 1000);
+    if (head.kind === 'function' && head.wallTime !== null) {
+      timer = setTimeout(() => abort.abort({ outcome: 'max-wall-time', message: `stopped at its wall time of ${head.wallTime} s` }),
+        head.wallTime * 1000);
     }
-    this.running.set(spec.id, { spec, abort, timer, gpuIds });
+    const batch: Batch = { specs, abort, timer, gpuIds, cancelled: new Set() };
+    for (const s of specs) this.running.set(s.id, batch);
     const started = Date.now() / 1000;
-    const work = spec.kind === 'function' ? this.runFunction(spec, gpuIds, abort.signal)
-      : runCommand(spec, this.sandboxRoot, this.files, gpuIds, abort.signal);
-    work.catch((err: Error): CommandReport => ({ outcome: 'environment-failure', error: encodeError(err) }))
-      .then((report) => this.complete(spec, report, started));
-  }
-
-  private async runFunction(spec: FunctionTaskSpec, gpuIds: number[] | null, signal: AbortSignal): Promise<CommandReport> {
-    if (!this.envs.has(spec.env)) {
-      return { outcome: 'environment-failure', error: encodeError(new Error(`environment ${spec.env} is not on this worker (it was refused or never sent)`)) };
+    if (head.kind === 'command') {
+      runCommand(head, this.sandboxRoot, this.files, gpuIds, abort.signal)
+        .catch((err: Error): CommandReport => ({ outcome: 'environment-failure', error: encodeError(err) }))
+        .then((report) => this.complete(batch, [{ ...report, started, finished: Date.now() / 1000 }]));
+      return;
     }
-    return this.pool!.run({ file: this.envs.pathOf(spec.env), exportName: spec.exportName, args: spec.args, gpuIds }, signal);
+    const calls = (specs as FunctionTaskSpec[]).map((s) => ({ file: this.envs.pathOf(s.env), exportName: s.exportName, args: s.args, gpuIds }));
+    const missing = (specs as FunctionTaskSpec[]).find((s) => !this.envs.has(s.env));
+    const work: Promise<ThreadOutcome[] | PoolFailure> = missing
+      ? Promise.resolve({ outcome: 'environment-failure', error: encodeError(new Error(`environment ${missing.env} is not on this worker (it was refused or never sent)`)) })
+      : this.pool!.run(calls, abort.signal);
+    work.then((res) => {
+      if (Array.isArray(res)) return this.complete(batch, res);
+      if (res.outcome === 'thread-crash' && specs.length > 1) return this.retryAlone(batch);
+      this.complete(batch, specs.map(() => ({ ...res, started, finished: Date.now() / 1000 })));
+    });
   }
 
-  private complete(spec: TaskSpec, report: CommandReport, started: number): void {
-    const r = this.running.get(spec.id);
-    if (!r) return;
-    this.running.delete(spec.id);
-    if (r.timer) clearTimeout(r.timer);
-    if (r.gpuIds) this.gpus.give(r.gpuIds);
-    addTo(this.used, spec.resources, -1);
-    this.tasksDone++;
-    this.report(spec, report, started, Date.now() / 1000, r.gpuIds);
+  private complete(batch: Batch, outcomes: (CommandReport & { started: number; finished: number })[]): void {
+    this.release(batch);
+    batch.specs.forEach((spec, i) => {
+      const o = outcomes[i];
+      if (spec.kind === 'function' && o.outcome !== 'environment-failure') {
+        const prev = this.callSeconds.get(spec.env);
+        const took = o.finished - o.started;
+        this.callSeconds.set(spec.env, prev === undefined ? took : prev * 0.9 + took * 0.1);
+      }
+      this.tasksDone++;
+      if (batch.cancelled.has(spec.id)) this.report(spec, { outcome: 'cancelled' }, o.started, o.finished, null);
+      else this.report(spec, o, o.started, o.finished, batch.gpuIds);
+    });
     this.pump();
   }
 
+  /** One call of a batch killed the thread: run each again by itself, so only that one fails. */
+  private retryAlone(batch: Batch): void {
+    this.release(batch);
+    for (const s of batch.specs) this.alone.add(s.id);
+    this.queue.unshift(...batch.specs);
+    this.pump();
+  }
+
+  private release(batch: Batch): void {
+    for (const s of batch.specs) this.running.delete(s.id);
+    if (batch.timer) clearTimeout(batch.timer);
+    if (batch.gpuIds) this.gpus.give(batch.gpuIds);
+    addTo(this.used, batch.specs[0].resources, -1);
+  }
+
   private report(spec: TaskSpec, report: CommandReport, started: number, finished: number, gpuIds: number[] | null): void {
+    this.alone.delete(spec.id);
     const msg: TaskResult = { type: 'result', id: spec.id, started, finished, ...report };
     if (gpuIds) msg.gpuIds = gpuIds;
     this.conn?.send(msg);
@@ -274,7 +336,10 @@ export class Worker {
       this.pump();
       return;
     }
-    this.running.get(id)?.abort.abort({ outcome: 'cancelled', message: 'cancelled by the manager' });
+    const batch = this.running.get(id);
+    if (!batch) return;
+    if (batch.specs.length === 1) batch.abort.abort({ outcome: 'cancelled', message: 'cancelled by the manager' });
+    else batch.cancelled.add(id);
   }
 
   /** The manager is gone: its tasks will be run elsewhere, so stop them here. */

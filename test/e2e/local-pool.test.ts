@@ -71,6 +71,15 @@ describe('Manager.local() and remote()', function () {
     assert.deepEqual(results, [2, 4, 6, 8]);
   });
 
+  it('a call that kills its thread fails alone, even among many short calls batched into threads', async () => {
+    const maybeQuit = remote(function maybeQuit(i: number) { if (i === 150) process.exit(1); return i; }, { manager });
+    await Promise.all([-1, -2, -3, -4, -5].map((i) => maybeQuit(i))); // the category is now known to be short
+    const settled = await Promise.allSettled(Array.from({ length: 300 }, (_, i) => maybeQuit(i)));
+    const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [[i, (s.reason as TaskFailedError).result]] : []));
+    assert.deepEqual(failed, [[150, 'thread-crash']]);
+    assert.deepEqual(settled.filter((s) => s.status === 'fulfilled').length, 299);
+  });
+
   it('submit()/wait() return each finished task once, with result, output, worker and timings', async () => {
     const ids = new Set([1, 2, 3].map((n) => manager.submit(new FunctionTask(add, n, 100))));
     const seen: number[] = [];

@@ -84,6 +84,7 @@ describe('trellis worker processes over TCP', function () {
     for (const payload of [Buffer.from('GET / HTTP/1.1\r\n\r\n'), Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 2, 3]),
       Buffer.concat([Buffer.from([0, 0, 0, 4]), Buffer.from('junk')])]) {
       const s = connect(port, '127.0.0.1');
+      s.resume(); // read the manager's reply, so its closing of the link is seen
       await new Promise<void>((resolve) => { s.on('close', () => resolve()); s.on('error', () => {}); s.write(payload); });
     }
     assert.ok(logs.some((l) => /bad frame: frame of \d+ bytes exceeds the maximum frame size/.test(l)), logs.join('\n'));
@@ -93,7 +94,7 @@ describe('trellis worker processes over TCP', function () {
     assert.equal(r.tag, 9);
   });
 
-  it('command tasks move input files in and output files out; an input travels once per worker', async () => {
+  it('command tasks move input files in and output files out, with exit code, stdout and stderr', async () => {
     startWorker([`127.0.0.1:${port}`, '--cores', '2', '--password-file', pwFile]);
     const input = join(dir, 'words.txt');
     writeFileSync(input, 'trellis\n'.repeat(5000));
