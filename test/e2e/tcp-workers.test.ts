@@ -2,6 +2,7 @@
 // bad frames, command tasks with files, and packing a big worker.
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
+import { serialize } from 'node:v8';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +93,24 @@ describe('trellis worker processes over TCP', function () {
     assert.equal(manager.status().workers.length, 1);
     const r = await remote(nap, { manager })(1, 9);
     assert.equal(r.tag, 9);
+  });
+
+  it('refuses a peer that speaks another protocol version, saying which', async () => {
+    const s = connect(port, '127.0.0.1');
+    s.resume();
+    const body = serialize({ type: 'hello', protocol: 'trellis', version: 999, role: 'worker', nonce: 'ab', auth: true });
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(body.length);
+    await new Promise<void>((resolve) => { s.on('close', () => resolve()); s.on('error', () => {}); s.write(Buffer.concat([header, body])); });
+    assert.ok(logs.some((l) => /protocol mismatch: expected trellis version 1, peer speaks trellis version 999/.test(l)), logs.join('\n'));
+  });
+
+  it('gives tasks with GPUs distinct device ids in CUDA_VISIBLE_DEVICES', async () => {
+    startWorker([`127.0.0.1:${port}`, '--cores', '4', '--gpus', '2', '--password-file', pwFile]);
+    for (let i = 0; i < 2; i++) manager.submit(new CommandTask('echo $CUDA_VISIBLE_DEVICES; sleep 0.5', { gpus: 1 }));
+    const done = (await drain(manager)) as CommandTask[];
+    assert.deepEqual(done.map((t) => t.stdout.trim()).sort(), ['0', '1']);
+    assert.deepEqual(done.map((t) => t.gpuIds.join()).sort(), ['0', '1']);
   });
 
   it('command tasks move input files in and output files out, with exit code, stdout and stderr', async () => {
