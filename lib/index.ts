@@ -6,3 +6,5 @@ export type { TaskOptions } from './task-options.js';
 export type { LocalOptions } from './local-pool.js';
 export { TaskFailedError } from './task-failure.js';
 export { OptionError } from './options.js';
+export type { ManagerEvent, ManagerEventListener, WorkerInfo } from './events.js';
+export { queryStatus, type StatusQuery } from './status-client.js';

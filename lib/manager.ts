@@ -16,6 +16,7 @@ import { formatResources } from './resources.js';
 import { Tunables } from './tunables.js';
 import { announceProblem, resultProblem } from './message-checks.js';
 import { startLocal, type LocalOptions } from './local-pool.js';
+import type { ManagerEvent, ManagerEventListener, WorkerInfo } from './events.js';
 
 export interface ManagerOptions {
   /** Address to listen on. Default '0.0.0.0' (all interfaces). */
@@ -78,6 +79,7 @@ export class Manager {
   private readonly files = new FileStore();
   private readonly execMean = new Map<string, { mean: number; n: number }>();
   private readonly tunables = new Tunables();
+  private listeners: ManagerEventListener[] = [];
   /** @internal Set by Manager.local(): stops the embedded worker on close(). */
   embeddedStop: (() => Promise<void>) | null = null;
 
@@ -116,7 +118,20 @@ export class Manager {
     server.on('error', (err) => this.log(`trellis manager: listening socket error: ${err.message}`));
     this.port = (server.address() as { port: number }).port;
     if (!this.refd) server.unref();
+    if (this.listeners.length) this.emit({ type: 'manager-start', time: Date.now() / 1000, name: this.name, port: this.port });
     return this.port;
+  }
+
+  /** Calls `listener` with every event (see ManagerEvent); returns a function that stops it. */
+  onEvent(listener: ManagerEventListener): () => void {
+    this.listeners.push(listener);
+    return () => { this.listeners = this.listeners.filter((l) => l !== listener); };
+  }
+
+  private emit(e: ManagerEvent): void {
+    for (const l of this.listeners) {
+      try { l(e); } catch (err) { this.log(`trellis manager: an event listener failed: ${(err as Error).message}`); }
+    }
   }
 
   /** Queues a task; its id is returned and wait() will return it when it is done. */
@@ -218,6 +233,7 @@ export class Manager {
     this.waiters = [];
     if (this.embeddedStop) await this.embeddedStop();
     if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    if (this.listeners.length) this.emit({ type: 'manager-end', time: Date.now() / 1000 });
   }
 
   // ---- admission -------------------------------------------------------------------------------------
@@ -244,6 +260,7 @@ export class Manager {
 
   private enqueue(t: Task): void {
     t.state = 'waiting';
+    if (this.listeners.length) this.emitTask(t);
     this.queue.push(t);
     this.scheduleDispatch();
   }
@@ -311,6 +328,7 @@ export class Manager {
     t.worker = w.name;
     t.times.dispatched = Date.now() / 1000;
     this.linkOfTask.set(t, w);
+    if (this.listeners.length) this.emitTask(t);
     if (t instanceof FunctionTask) {
       const b = t.shipment.ready!;
       if (!w.envs.has(b.hash)) {
@@ -387,6 +405,7 @@ export class Manager {
     if (!t.times.finished) t.times.finished = Date.now() / 1000;
     this.unfinished.delete(t.id);
     this.doneCount++;
+    if (this.listeners.length) this.emitTask(t);
     this.updateRefs();
     if (t.onDone) {
       const cb = t.onDone;
@@ -400,6 +419,17 @@ export class Manager {
       this.retrieved++;
       waiter(t);
     } else this.finished.push(t);
+  }
+
+  private emitTask(t: Task): void {
+    const e: ManagerEvent = { type: 'task', time: Date.now() / 1000, id: t.id, category: t.category,
+      state: t.state as 'waiting' | 'running' | 'done', allocation: t.resources };
+    if (t.worker) e.worker = t.worker;
+    if (t.state === 'done') {
+      e.result = t.result ?? undefined;
+      if (t.times.started) e.measured = { wallTime: t.executionTime };
+    }
+    this.emit(e);
   }
 
   private takeFinished(): Task | null {
@@ -423,6 +453,11 @@ export class Manager {
     conn.setRef(this.refd);
     let link: WorkerLink | null = null;
     conn.onMessage = (msg: AnyMessage) => {
+      if (conn.peerHello?.role === 'status') {
+        if (msg.type !== 'status-request') return conn.fail(`bad frame: a status client may only send "status-request", got "${msg.type}"`);
+        conn.send({ type: 'status-reply', status: this.status() });
+        return;
+      }
       if (link) {
         if (msg.type !== 'result') return conn.fail(`bad frame: a worker may not send "${msg.type}" here`);
         const problem = resultProblem(msg);
@@ -447,6 +482,7 @@ export class Manager {
     this.links.set(w.id, w);
     this.linkList = [...this.links.values()];
     this.log(`trellis manager: worker ${w.name} (${a.host} pid ${a.pid}) connected with ${formatResources(w.total)}`);
+    if (this.listeners.length) this.emit({ type: 'worker-connect', time: Date.now() / 1000, worker: infoOf(w) });
     this.scheduleDispatch();
     return w;
   }
@@ -470,6 +506,7 @@ export class Manager {
     if (!this.closed) {
       this.log(`trellis manager: worker ${w.name} disconnected (${reason}); ${requeued} task(s) back in the queue`);
     }
+    if (this.listeners.length) this.emit({ type: 'worker-disconnect', time: Date.now() / 1000, worker: infoOf(w), reason, requeued });
     this.scheduleDispatch();
   }
 
@@ -482,6 +519,10 @@ export class Manager {
     for (const w of this.linkList) w.conn.setRef(want);
     for (const c of this.pendingConns) c.setRef(want);
   }
+}
+
+function infoOf(w: WorkerLink): WorkerInfo {
+  return { id: w.id, name: w.name, host: w.info.host, pid: w.info.pid, resources: { ...w.total } };
 }
 
 function failureOf(t: Task, what: string): Error {

@@ -176,8 +176,8 @@ export class Connection {
         return this.fail(`protocol mismatch: expected ${PROTOCOL_NAME} version ${PROTOCOL_VERSION}, ` +
           `peer speaks ${String(m.protocol)} version ${String(m.version)}`);
       }
-      const expectedRole: Role = this.opts.role === 'manager' ? 'worker' : 'manager';
-      if (m.role !== expectedRole) return this.fail(`expected a ${expectedRole} peer, got a "${String(m.role)}"`);
+      const expected: Role[] = this.opts.role === 'manager' ? ['worker', 'status'] : ['manager'];
+      if (!expected.includes(m.role)) return this.fail(`expected a ${expected.join(' or ')} peer, got a "${String(m.role)}"`);
       if (m.auth !== (this.password !== null)) {
         return this.fail(this.password !== null
           ? `authentication failed: this ${this.opts.role} requires a password and the ${m.role} has none`

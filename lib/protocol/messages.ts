@@ -1,6 +1,7 @@
 // Every message that crosses the wire. Bodies are V8-serialized objects with a string `type`.
 
-export type Role = 'manager' | 'worker';
+/** A worker runs tasks; a status client (trellis status, the factory) only asks what the manager is doing. */
+export type Role = 'manager' | 'worker' | 'status';
 
 /** Resources in Work Queue's units: cores, memory MB, disk MB, gpus. */
 export interface ResourceAmounts {
@@ -65,6 +66,9 @@ export interface CommandTaskSpec {
 export type TaskSpec = FunctionTaskSpec | CommandTaskSpec;
 
 export interface Cancel { type: 'cancel'; id: number }
+export interface StatusRequest { type: 'status-request' }
+/** The manager's status (see ManagerStatus in lib/manager.ts), as plain data. */
+export interface StatusReply { type: 'status-reply'; status: unknown }
 export interface Shutdown { type: 'shutdown'; reason: string }
 
 export type TaskOutcome =
@@ -89,13 +93,13 @@ export interface TaskResult {
   gpuIds?: number[];
 }
 
-export type ManagerMessage = EnvMessage | FileMessage | TaskSpec | Cancel | Shutdown | Ping;
-export type WorkerMessage = Announce | TaskResult | Ping;
+export type ManagerMessage = EnvMessage | FileMessage | TaskSpec | Cancel | Shutdown | Ping | StatusReply;
+export type WorkerMessage = Announce | TaskResult | Ping | StatusRequest;
 export type HandshakeMessage = Hello | Auth | Fatal;
 export type AnyMessage = ManagerMessage | WorkerMessage | HandshakeMessage;
 
 const KNOWN_TYPES = new Set(['hello', 'auth', 'fatal', 'ping', 'announce', 'env', 'file', 'task', 'cancel',
-  'shutdown', 'result']);
+  'shutdown', 'result', 'status-request', 'status-reply']);
 
 /** Checks a decoded body is shaped like a message; returns a description of what is wrong, or null. */
 export function messageShapeProblem(value: unknown): string | null {

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { Manager, FunctionTask, CommandTask, remote, type Task } from '../../lib/index.js';
+import { Manager, FunctionTask, CommandTask, remote, queryStatus, type Task } from '../../lib/index.js';
 import { startWorker, stopAllWorkers, until } from '../helpers/worker-process.js';
 
 function nap(ms: number, tag: number): Promise<{ tag: number; pid: number }> {
@@ -111,6 +111,15 @@ describe('trellis worker processes over TCP', function () {
     const done = (await drain(manager)) as CommandTask[];
     assert.deepEqual(done.map((t) => t.stdout.trim()).sort(), ['0', '1']);
     assert.deepEqual(done.map((t) => t.gpuIds.join()).sort(), ['0', '1']);
+  });
+
+  it('answers a status query over the protocol, and refuses one without the password', async () => {
+    startWorker([`127.0.0.1:${port}`, '--cores', '3', '--password-file', pwFile]);
+    await until(() => manager.status().workers.length === 1, 20_000, 'a worker');
+    const s = await queryStatus({ host: '127.0.0.1', port, password: 'correct horse' });
+    assert.equal(s.workers.length, 1);
+    assert.equal(s.workers[0].resources.cores, 3);
+    await assert.rejects(queryStatus({ host: '127.0.0.1', port, password: 'nope' }), /authentication failed/);
   });
 
   it('command tasks move input files in and output files out, with exit code, stdout and stderr', async () => {

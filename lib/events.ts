@@ -1,0 +1,26 @@
+// What happens in a manager, as plain records: the transaction log, the dashboard and metrics listen to these.
+// Times are epoch seconds; memory and disk MB.
+import type { ResourceAmounts, TaskOutcome } from './protocol/messages.js';
+
+export interface WorkerInfo {
+  id: number;
+  name: string;
+  host: string;
+  pid: number;
+  resources: ResourceAmounts;
+}
+
+export type ManagerEvent =
+  | { type: 'manager-start'; time: number; name: string; port: number | null }
+  | { type: 'manager-end'; time: number }
+  | { type: 'worker-connect'; time: number; worker: WorkerInfo }
+  | { type: 'worker-disconnect'; time: number; worker: WorkerInfo; reason: string; requeued: number }
+  /** A task changed state. `allocation` is what was reserved for it; `measured` what it used (when done). */
+  | {
+    type: 'task'; time: number; id: number; category: string; state: 'waiting' | 'running' | 'done';
+    worker?: string; result?: TaskOutcome | 'max-retries'; allocation?: ResourceAmounts;
+    measured?: { wallTime: number } & Partial<ResourceAmounts>;
+  }
+  | { type: 'category'; time: number; category: string; mode: string; allocation: Partial<ResourceAmounts> };
+
+export type ManagerEventListener = (e: ManagerEvent) => void;

@@ -1,0 +1,40 @@
+// Asks a running manager for its status over the protocol, as `trellis status` and the factory do.
+import { connect } from 'node:net';
+import { Connection } from './protocol/connection.js';
+import type { ManagerStatus } from './manager.js';
+
+export interface StatusQuery {
+  host: string;
+  port: number;
+  password?: string | null;
+  /** Seconds to wait for the whole exchange. Default 10. */
+  timeout?: number;
+}
+
+export function queryStatus(q: StatusQuery): Promise<ManagerStatus> {
+  const seconds = q.timeout ?? 10;
+  const where = `${q.host}:${q.port}`;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const done = (err: Error | null, status?: ManagerStatus) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      conn?.close('status received', false);
+      socket.destroy();
+      if (err) reject(err); else resolve(status!);
+    };
+    const timer = setTimeout(() => done(new Error(`the manager at ${where} did not answer within ${seconds} s`)), seconds * 1000);
+    let conn: Connection | null = null;
+    const socket = connect({ host: q.host, port: q.port });
+    socket.once('error', (err) => done(new Error(`cannot reach the manager at ${where}: ${err.message}`)));
+    socket.once('connect', () => {
+      conn = new Connection(socket, { role: 'status', password: q.password ?? null, label: `manager ${where}`, log: () => {} });
+      conn.onReady = () => conn!.send({ type: 'status-request' });
+      conn.onMessage = (msg) => {
+        if (msg.type === 'status-reply') done(null, msg.status as ManagerStatus);
+      };
+      conn.onClose = (reason) => done(new Error(`the manager at ${where} closed the link: ${reason}`));
+    });
+  });
+}
