@@ -2,7 +2,6 @@
 // over TCP as a remote worker does, so what runs locally is what runs on a cluster.
 import { randomBytes } from 'node:crypto';
 import { Manager, type ManagerOptions } from './manager.js';
-import { Worker } from '../runtime/worker.js';
 import { checkKnownKeys, checkNumber, checkObject } from './options.js';
 
 export interface LocalOptions extends Omit<ManagerOptions, 'host' | 'port' | 'password'> {
@@ -16,25 +15,15 @@ export interface LocalOptions extends Omit<ManagerOptions, 'host' | 'port' | 'pa
 
 export function startLocal(options: LocalOptions = {}): Manager {
   const o = checkObject('Manager.local()', options);
-  checkKnownKeys('Manager.local()', o, ['name', 'log', 'cores', 'memory', 'disk', 'gpus', 'cacheDir']);
+  checkKnownKeys('Manager.local()', o, ['name', 'log', 'dispatch', 'cores', 'memory', 'disk', 'gpus', 'cacheDir']);
   const res: Record<string, number> = {};
   for (const k of ['cores', 'memory', 'disk', 'gpus'] as const) {
     if (o[k] !== undefined) res[k] = checkNumber('Manager.local()', k, o[k], { min: 0, integer: k === 'gpus' });
   }
-  const password = randomBytes(16).toString('hex');
-  const manager = new Manager({ host: '127.0.0.1', port: 0, password, name: options.name, log: options.log });
-  const ready = manager.listen().then((port) => {
-    const worker = new Worker({ host: '127.0.0.1', port, password, embedded: true, log: options.log, cacheDir: options.cacheDir,
-      connectTimeout: 10, ...res });
-    const done = worker.run().catch((err: Error) => {
-      if (options.log !== false) (options.log ?? console.error)(`trellis: the embedded worker stopped: ${err.message}`);
-    });
-    return { worker, done };
-  });
-  manager.embeddedStop = async () => {
-    const { worker, done } = await ready;
-    worker.stop('the manager closed');
-    await done;
-  };
+  const manager = new Manager(
+    { host: '127.0.0.1', port: 0, password: randomBytes(16).toString('hex'), name: options.name, log: options.log, dispatch: options.dispatch },
+    { embeddedWorker: { ...res, cacheDir: options.cacheDir } },
+  );
+  void manager.listen();
   return manager;
 }

@@ -12,6 +12,8 @@ interface TunableValues {
   'max-skips': number;
   'keepalive-interval': number;
   'keepalive-timeout': number;
+  /** Before wait() returns a task, take in every result already arrived (Work Queue's wait_retrieve_many). */
+  'wait-retrieve-many': boolean;
 }
 
 const DESCRIPTIONS: Record<keyof TunableValues, string> = {
@@ -21,6 +23,7 @@ const DESCRIPTIONS: Record<keyof TunableValues, string> = {
   'max-skips': 'an integer >= 1',
   'keepalive-interval': 'a number of seconds > 0',
   'keepalive-timeout': 'a number of seconds > 0',
+  'wait-retrieve-many': 'true or false',
 };
 
 export class Tunables {
@@ -31,6 +34,7 @@ export class Tunables {
     'max-skips': 64,
     'keepalive-interval': 5,
     'keepalive-timeout': 30,
+    'wait-retrieve-many': false,
   };
 
   set(name: string, value: unknown): void {
@@ -39,7 +43,8 @@ export class Tunables {
     }
     const key = name as keyof TunableValues;
     const n = value as number;
-    const ok = key === 'prefetch' ? value === 'auto' || (Number.isInteger(n) && n >= 0)
+    const ok = key === 'wait-retrieve-many' ? typeof value === 'boolean'
+      : key === 'prefetch' ? value === 'auto' || (Number.isInteger(n) && n >= 0)
       : key === 'max-skips' ? Number.isInteger(n) && n >= 1
       : typeof n === 'number' && Number.isFinite(n) && (key === 'short-task-seconds' || key === 'prefetch-seconds' ? n >= 0 : n > 0);
     if (!ok) throw new OptionError(`Manager.tune: "${name}" expects ${DESCRIPTIONS[key]}, got ${describeValue(value)}`);

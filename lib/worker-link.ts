@@ -3,15 +3,24 @@
 import type { Connection } from './protocol/connection.js';
 import type { Announce, ResourceAmounts } from './protocol/messages.js';
 import { addTo, fitsWithin } from './resources.js';
-import type { Task } from './task.js';
+import type { CoreTaskRecord } from './core/types.js';
+
+/** A task as the dispatch core tracks it. */
+export interface CoreTask extends CoreTaskRecord {
+  state: 'waiting' | 'running' | 'done';
+  lostCount: number;
+  worker: string | null;
+  dispatched: number;
+  link?: WorkerLink;
+}
 
 export class WorkerLink {
   readonly total: ResourceAmounts;
   readonly used: ResourceAmounts = { cores: 0, memory: 0, disk: 0, gpus: 0 };
   /** Every task sent to this worker and not yet reported back. */
-  readonly assigned = new Map<number, Task>();
+  readonly assigned = new Map<number, CoreTask>();
   /** Tasks sent beyond its capacity, in the order the worker will start them. */
-  readonly backlog: Task[] = [];
+  readonly backlog: CoreTask[] = [];
   readonly envs = new Set<string>();
   readonly files = new Set<string>();
   readonly connectedAt = Date.now() / 1000;
@@ -40,18 +49,18 @@ export class WorkerLink {
     return wallTime === null ? left > 0 : left >= wallTime;
   }
 
-  reserve(t: Task): void {
+  reserve(t: CoreTask): void {
     this.assigned.set(t.id, t);
     addTo(this.used, t.resources, 1);
   }
 
-  queueAhead(t: Task): void {
+  queueAhead(t: CoreTask): void {
     this.assigned.set(t.id, t);
     this.backlog.push(t);
   }
 
   /** Forgets a reported task and moves queued tasks into the freed room, as the worker itself does. */
-  release(t: Task): void {
+  release(t: CoreTask): void {
     this.assigned.delete(t.id);
     const i = this.backlog.indexOf(t);
     if (i >= 0) this.backlog.splice(i, 1);

@@ -10,6 +10,11 @@ import type { ContentCache } from './content-cache.js';
 export type CommandReport = Omit<TaskResult, 'type' | 'id' | 'started' | 'finished'>;
 
 const MAX_CAPTURE_BYTES = 64 * 1024 * 1024;
+/** Words of letters, digits and / . _ - = : , @ + only: no quoting, expansion, redirection or operators. */
+/** Words only a shell understands (builtins with no program of the same name). */
+const SHELL_ONLY = new Set(['exit', 'cd', 'export', 'set', 'unset', 'source', '.', 'eval', 'exec', 'read', 'wait',
+  'ulimit', 'umask', 'alias', 'type', 'command', 'trap', 'shift', 'return', 'break', 'continue', 'times', 'hash', 'readonly', 'local']);
+const PLAIN_COMMAND = /^\s*[\w/.=:,@+-]+(\s+[\w/.=:,@+-]+)*\s*$/;
 
 export async function runCommand(spec: CommandTaskSpec, sandboxRoot: string, files: ContentCache,
   gpuIds: number[] | null, signal: AbortSignal): Promise<CommandReport> {
@@ -26,8 +31,11 @@ export async function runCommand(spec: CommandTaskSpec, sandboxRoot: string, fil
     }
     const env: Record<string, string> = { ...spec.env };
     if (gpuIds) env.CUDA_VISIBLE_DEVICES = gpuIds.join(',');
-    const r = await execa(spec.command, {
-      shell: true, cwd: dir, env, extendEnv: true, reject: false, stdin: 'ignore', stripFinalNewline: false,
+    // A command line with nothing for a shell to do runs directly: one process instead of two.
+    let words: string[] | null = PLAIN_COMMAND.test(spec.command) ? spec.command.trim().split(/\s+/) : null;
+    if (words && SHELL_ONLY.has(words[0])) words = null;
+    const r = await execa(words ? words[0] : spec.command, words ? words.slice(1) : [], {
+      shell: !words, cwd: dir, env, extendEnv: true, reject: false, stdin: 'ignore', stripFinalNewline: false,
       maxBuffer: MAX_CAPTURE_BYTES, cancelSignal: signal, forceKillAfterDelay: 2000,
       timeout: spec.wallTime === null ? undefined : spec.wallTime * 1000,
     });

@@ -91,7 +91,8 @@ export class Connection {
     this.onClose?.(reason);
   }
 
-  private flush(): void {
+  /** Writes what is queued now. */
+  flush(): void {
     this.flushScheduled = false;
     if (this.pending.length === 0 || this.socket.destroyed) return;
     const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);

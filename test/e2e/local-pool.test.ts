@@ -1,6 +1,7 @@
 // remote() and submit()/wait() end to end through Manager.local(): real threads, real loopback TCP.
 import assert from 'node:assert/strict';
 import { remote, Manager, FunctionTask, OptionError, TaskFailedError } from '../../lib/index.js';
+import { until } from '../helpers/worker-process.js';
 
 const OFFSET = 10;
 
@@ -10,9 +11,9 @@ function add(a: number, b: number): number {
 
 class ValidationError extends Error {}
 
-describe('Manager.local() and remote()', function () {
+for (const dispatch of ['inline', 'thread'] as const) describe(`Manager.local() and remote(), dispatch ${dispatch}`, function () {
   let manager: Manager;
-  before(() => { manager = Manager.local({ log: false, cores: 2 }); });
+  before(() => { manager = Manager.local({ log: false, cores: 2, dispatch }); });
   after(async () => { await manager.close(); });
 
   it('returns a function result computed on a worker, with its TypeScript type', async () => {
@@ -118,8 +119,11 @@ describe('Manager.local() and remote()', function () {
     assert.throws(() => remote(function scale(x: number) { return x * factor; }), /factor/);
   });
 
-  it('reports workers and tasks in status()', () => {
+  it('reports workers and tasks in status()', async () => {
+    // With a dispatcher thread, status() is a snapshot the thread refreshes: wait for it to catch up.
+    await until(() => manager.status().tasks.running === 0, 5000, 'the cancelled task to leave status()');
     const s = manager.status();
+    assert.equal(s.dispatch, dispatch);
     assert.equal(s.workers.length, 1);
     assert.equal(s.workers[0].resources.cores, 2);
     assert.equal(s.tasks.running, 0);

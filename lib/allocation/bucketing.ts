@@ -1,0 +1,82 @@
+// TaskVine's bucketing state for one resource of one category: a sampling phase at a default value
+// with exponential escalation on failure, then buckets recomputed after every completion and drawn
+// at random by their probability; a retry draws only among buckets above the failed allocation.
+import type { Point, ValueBucket } from './bucket-types.js';
+import { greedyBuckets } from './greedy-buckets.js';
+import { exhaustiveBuckets } from './exhaustive-buckets.js';
+
+/** The smallest base·rate^k strictly above `previous` (k >= 0): TaskVine's exponential escalation. */
+export function escalate(base: number, previous: number, rate = 2): number {
+  if (!(base > 0)) return previous > 0 ? previous * rate : 1;
+  if (previous < base) return base;
+  const exp = Math.floor(Math.log(previous / base) / Math.log(rate) + 1e-12) + 1;
+  return base * rate ** exp;
+}
+
+/** What the bucketing modes keep per resource: measured values in, allocations out. */
+export interface ResourcePredictor {
+  /** True until enough completions were seen to use learned values. */
+  readonly sampling: boolean;
+  readonly buckets: ValueBucket[];
+  add(value: number, wallTime: number): void;
+  predict(previous: number | null): number;
+}
+
+export type BucketingKind = 'greedy' | 'exhaustive';
+
+export interface BucketingOptions {
+  kind: BucketingKind;
+  /** Allocation during the sampling phase, and the base of the exponential escalation. */
+  defaultValue: number;
+  /** Completions before buckets are used (TaskVine: 10). */
+  samples: number;
+  /** Escalation factor (TaskVine: 2). */
+  increaseRate?: number;
+  /** Largest number of buckets exhaustive bucketing tries (TaskVine: 10). */
+  maxBuckets?: number;
+}
+
+export class BucketingState implements ResourcePredictor {
+  /** Points sorted by value. */
+  private readonly points: Point[] = [];
+  private nextWeight = 1;
+  buckets: ValueBucket[] = [];
+
+  constructor(readonly options: BucketingOptions, private readonly random: () => number) {}
+
+  get count(): number {
+    return this.points.length;
+  }
+
+  get sampling(): boolean {
+    return this.points.length < this.options.samples;
+  }
+
+  add(value: number, _wallTime = 0): void {
+    let lo = 0;
+    let hi = this.points.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.points[mid].value < value) lo = mid + 1; else hi = mid; }
+    this.points.splice(lo, 0, { value, weight: this.nextWeight++ });
+    if (!this.sampling) {
+      this.buckets = this.options.kind === 'greedy' ? greedyBuckets(this.points) : exhaustiveBuckets(this.points, this.options.maxBuckets ?? 10);
+    }
+  }
+
+  escalate(previous: number): number {
+    return escalate(this.options.defaultValue, previous, this.options.increaseRate ?? 2);
+  }
+
+  predict(previous: number | null): number {
+    if (this.sampling) return previous === null || previous <= 0 ? this.options.defaultValue : this.escalate(previous);
+    const above = previous === null ? this.buckets : this.buckets.filter((b) => b.value > previous);
+    if (above.length === 0) return this.escalate(previous ?? 0);
+    const total = above.reduce((s, b) => s + b.prob, 0);
+    const r = this.random();
+    let sum = 0;
+    for (const b of above) {
+      sum += b.prob;
+      if (sum / total > r) return b.value;
+    }
+    return above[above.length - 1].value;
+  }
+}

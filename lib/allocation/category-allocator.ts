@@ -1,0 +1,272 @@
+// The allocation state of one category: fed with the measurements of completed tasks, it answers the
+// allocation for a task's first attempt and, after an exhaustion, for its next one. The manager and
+// `trellis allocate` both use this class, so a replay exercises the code that runs live.
+import { AUTO_RESOURCES, checkPartial, formatAmount, resources, type AutoResource, type ResourceName, type Resources } from './resources.js';
+import { BUCKETING_MODES, HISTOGRAM_MODES, parseAllocationMode, type AllocationMode } from './modes.js';
+import { Histogram } from './histogram.js';
+import { maxSeen, maxThroughput, minWaste } from './histogram-modes.js';
+import { BucketingState, escalate, type ResourcePredictor } from './bucketing.js';
+import { LadderState } from './ladder-state.js';
+import type { ValueBucket } from './bucket-types.js';
+import { seededRandom } from './random.js';
+
+/**
+ * What a category with no measurements yet gets (TaskVine's bucketing defaults): 1 core, 1000 MB of
+ * memory and of disk, doubled per exhausted resource on each retry until the category has learned.
+ */
+export const DEFAULT_PROBE: Readonly<Record<AutoResource, number>> = Object.freeze({ cores: 1, memory: 1000, disk: 1000 });
+
+/** Work Queue's histogram bucket sizes. */
+export const HISTOGRAM_BUCKET_SIZES: Readonly<Record<AutoResource, number>> = Object.freeze({ cores: 1, memory: 250, disk: 250 });
+
+export interface CategorySettings {
+  /** Default `fixed`, as in Work Queue. */
+  mode?: AllocationMode;
+  /** Explicit maximum: a task needing more of a resource fails instead of being retried larger. */
+  max?: Partial<Resources>;
+  /** The first allocation (the allocation itself in mode fixed; the probe in the other modes). */
+  first?: Partial<Resources>;
+  /** Allocation before the category has learned, for resources `first` does not set. */
+  probe?: Partial<Record<AutoResource, number>>;
+  /** The largest worker: what "a whole worker" means when no maximum is given. */
+  worker?: Partial<Resources>;
+  /** Successful completions before learned allocations are used (default 25 for the histogram modes, 10 for TaskVine's bucketing, 1 for cost-bucketing). */
+  samples?: number;
+  /** Histogram modes recompute their first allocation every this many completions (default 25). */
+  updateEvery?: number;
+  /** Seed of bucketing's random draws. */
+  seed?: number;
+}
+
+export type Outcome = 'success' | 'exhausted';
+
+/** The answer after an exhaustion: the allocation to retry with, or why the task fails. */
+export type NextAllocation =
+  | { retry: true; allocation: Resources }
+  | { retry: false; resource: ResourceName; reason: string };
+
+export interface CategoryState {
+  mode: AllocationMode;
+  completed: number;
+  exhaustions: number;
+  /** `probe` until `samples` completions, then `learned`. */
+  phase: 'probe' | 'learned';
+  maxSeen: Resources;
+  mean: Resources;
+  /** Histogram modes: the current learned first allocation per resource. */
+  learned: Partial<Record<AutoResource, number>>;
+  /** Bucketing modes: the current buckets per resource. */
+  buckets: Partial<Record<AutoResource, ValueBucket[]>>;
+}
+
+function checkCount(what: string, n: number | undefined, fallback: number): number {
+  if (n === undefined) return fallback;
+  if (!Number.isInteger(n) || n < 1) throw new TypeError(`${what}: expected an integer >= 1, got ${JSON.stringify(n)}`);
+  return n;
+}
+
+export class CategoryAllocator {
+  private mode: AllocationMode = 'fixed';
+  private max: Partial<Resources> = {};
+  private first: Partial<Resources> = {};
+  private probe: Record<AutoResource, number> = { ...DEFAULT_PROBE };
+  private worker: Partial<Resources> = {};
+  private samples = 25;
+  private updateEvery = 25;
+  private readonly settings: CategorySettings;
+  private readonly random: () => number;
+  private readonly histograms = {} as Record<AutoResource, Histogram>;
+  private bucketing: Record<AutoResource, ResourcePredictor> | null = null;
+  /** Measured values of successful tasks, in order, so a mode change can rebuild bucketing. */
+  private readonly history: Array<Record<AutoResource, number>> = [];
+  private readonly walls: number[] = [];
+  private learned: Partial<Record<AutoResource, number>> | null = null;
+  private readonly maxSeenSoFar = resources();
+  private readonly sums = resources();
+  completed = 0;
+  exhaustions = 0;
+
+  constructor(settings: CategorySettings = {}) {
+    this.settings = settings;
+    this.random = seededRandom(settings.seed ?? 1);
+    for (const r of AUTO_RESOURCES) this.histograms[r] = new Histogram(HISTOGRAM_BUCKET_SIZES[r]);
+    this.setMax(settings.max);
+    this.setFirst(settings.first);
+    this.setWorker(settings.worker);
+    if (settings.probe !== undefined) {
+      const p = checkPartial('probe', settings.probe) as Partial<Record<AutoResource, number>>;
+      for (const r of AUTO_RESOURCES) if (p[r] !== undefined) this.probe[r] = p[r] as number;
+    }
+    this.setMode(settings.mode ?? 'fixed');
+  }
+
+  setMode(mode: AllocationMode): void {
+    this.mode = parseAllocationMode(mode);
+    const bucketing = BUCKETING_MODES.includes(this.mode);
+    this.samples = checkCount('samples', this.settings.samples, this.mode === 'cost-bucketing' ? 1 : bucketing ? 10 : 25);
+    this.updateEvery = checkCount('updateEvery', this.settings.updateEvery, 25);
+    this.bucketing = null;
+    this.learned = null;
+    if (bucketing) this.rebuildBucketing();
+    else if (HISTOGRAM_MODES.includes(this.mode)) this.maybeRelearn(true);
+  }
+
+  setMax(max: Partial<Resources> | undefined): void {
+    this.max = { ...checkPartial('max', max) };
+  }
+
+  setFirst(first: Partial<Resources> | undefined): void {
+    this.first = { ...checkPartial('first', first) };
+    if (this.bucketing) this.rebuildBucketing();
+  }
+
+  /** The largest worker connected: "a whole worker" for retries and the cap of every allocation. */
+  setWorker(worker: Partial<Resources> | undefined): void {
+    this.worker = { ...checkPartial('worker', worker) };
+  }
+
+  /** The allocation for a task's first attempt; `explicit` is what the task itself asks for. */
+  firstAllocation(explicit: Partial<Resources> = {}): Resources {
+    checkPartial('task resources', explicit);
+    const a = resources();
+    for (const r of AUTO_RESOURCES) a[r] = explicit[r] ?? this.autoFirst(r);
+    for (const r of ['gpus', 'wallTime'] as const) a[r] = explicit[r] ?? this.first[r] ?? this.max[r] ?? 0;
+    return a;
+  }
+
+  /** After an attempt with `previous` exhausted `exhausted`: the allocation to retry with, or why not. */
+  nextAllocation(previous: Resources, exhausted: readonly ResourceName[], explicit: Partial<Resources> = {}): NextAllocation {
+    if (exhausted.length === 0) throw new TypeError('nextAllocation: expected at least one exhausted resource, got none');
+    for (const r of exhausted) {
+      const fail = this.cannotRetry(r, previous, explicit);
+      if (fail) return { retry: false, resource: r, reason: fail };
+    }
+    const next = { ...previous };
+    const auto = exhausted as readonly AutoResource[];
+    if (HISTOGRAM_MODES.includes(this.mode) && this.learned) {
+      // Work Queue retries the whole task at the category maximum: the largest values seen, and a
+      // whole worker (or the explicit maximum) for a resource that already had that much.
+      for (const r of AUTO_RESOURCES) {
+        if (explicit[r] !== undefined) continue;
+        const seen = this.maxSeenSoFar[r];
+        if (!auto.includes(r)) next[r] = Math.max(previous[r], Math.min(seen, this.cap(r)));
+        else next[r] = seen > previous[r] ? seen : this.cap(r) < Infinity ? this.cap(r) : escalate(this.base(r), previous[r]);
+      }
+    } else if (this.bucketing) {
+      for (const r of auto) next[r] = this.bucketing[r].predict(previous[r]);
+    } else {
+      for (const r of auto) next[r] = escalate(this.base(r), previous[r]);
+    }
+    for (const r of auto) next[r] = Math.min(next[r], this.cap(r));
+    return { retry: true, allocation: next };
+  }
+
+  /**
+   * Records a finished attempt. `measured` is what the monitor saw (for an exhausted attempt, the
+   * values when it was stopped); wallTime weighs the histogram modes' time terms.
+   */
+  observe(measured: Partial<Resources>, outcome: Outcome): void {
+    checkPartial('measured', measured);
+    if (outcome !== 'success' && outcome !== 'exhausted') {
+      throw new TypeError(`observe: expected outcome "success" or "exhausted", got ${JSON.stringify(outcome)}`);
+    }
+    for (const r of AUTO_RESOURCES) this.maxSeenSoFar[r] = Math.max(this.maxSeenSoFar[r], measured[r] ?? 0);
+    if (outcome === 'exhausted') { this.exhaustions++; return; }
+    this.completed++;
+    const values = {} as Record<AutoResource, number>;
+    for (const r of AUTO_RESOURCES) {
+      values[r] = measured[r] ?? 0;
+      this.histograms[r].insert(values[r], measured.wallTime ?? 0);
+      this.sums[r] += values[r];
+      this.bucketing?.[r].add(values[r], measured.wallTime ?? 0);
+    }
+    this.sums.wallTime += measured.wallTime ?? 0;
+    this.maxSeenSoFar.wallTime = Math.max(this.maxSeenSoFar.wallTime, measured.wallTime ?? 0);
+    this.history.push(values);
+    this.walls.push(measured.wallTime ?? 0);
+    if (HISTOGRAM_MODES.includes(this.mode)) this.maybeRelearn(false);
+  }
+
+  state(): CategoryState {
+    const mean = resources();
+    for (const r of [...AUTO_RESOURCES, 'wallTime'] as const) mean[r] = this.completed ? this.sums[r] / this.completed : 0;
+    const buckets: CategoryState['buckets'] = {};
+    if (this.bucketing) for (const r of AUTO_RESOURCES) buckets[r] = this.bucketing[r].buckets;
+    return {
+      mode: this.mode, completed: this.completed, exhaustions: this.exhaustions,
+      phase: this.completed >= this.samples && this.mode !== 'fixed' ? 'learned' : 'probe',
+      maxSeen: { ...this.maxSeenSoFar }, mean, learned: { ...this.learned }, buckets,
+    };
+  }
+
+  /** The most a task of this category may get of r: the explicit maximum, else the whole worker. */
+  private cap(r: ResourceName): number {
+    return Math.min(this.max[r] ?? Infinity, this.worker[r] ?? Infinity);
+  }
+
+  /** Allocation before learning, and the base of the doubling. */
+  private base(r: AutoResource): number {
+    return this.first[r] ?? this.probe[r];
+  }
+
+  private autoFirst(r: AutoResource): number {
+    let value: number;
+    if (this.mode === 'fixed') value = this.first[r] ?? this.max[r] ?? this.worker[r] ?? 0;
+    else if (this.bucketing) value = this.bucketing[r].predict(null);
+    else value = this.learned?.[r] ?? this.base(r);
+    return Math.min(value, this.cap(r));
+  }
+
+  private cannotRetry(r: ResourceName, previous: Resources, explicit: Partial<Resources>): string | null {
+    const had = formatAmount(r, previous[r]);
+    if (r === 'gpus' || r === 'wallTime') return `${r}: exceeded ${had}; ${r} is only given, never learned`;
+    if (explicit[r] !== undefined) return `${r}: exceeded the task's own ${formatAmount(r, explicit[r] as number)}`;
+    if (this.mode === 'fixed') return `${r}: exceeded ${had} and mode fixed does not retry`;
+    const cap = this.cap(r);
+    if (previous[r] >= cap - 1e-9) {
+      const which = this.max[r] !== undefined && this.max[r] === cap ? 'the category maximum' : 'a whole worker';
+      return `${r}: needs more than ${which} (${formatAmount(r, cap)})`;
+    }
+    return null;
+  }
+
+  /** Histogram modes: recompute the first allocation at `samples` completions and every `updateEvery` after. */
+  private maybeRelearn(force: boolean): void {
+    const n = this.completed;
+    if (n < this.samples) return;
+    if (!force && (n - this.samples) % this.updateEvery !== 0) return;
+    const learned: Partial<Record<AutoResource, number>> = {};
+    for (const r of AUTO_RESOURCES) {
+      const h = this.histograms[r];
+      const top = this.max[r] ?? (this.maxSeenSoFar[r] > 0 ? this.maxSeenSoFar[r] : this.worker[r] ?? Infinity);
+      if (this.mode === 'max') learned[r] = maxSeen(h, this.cap(r));
+      else if (this.mode === 'min-waste') learned[r] = minWaste(h, top);
+      else learned[r] = maxThroughput(h, top);
+    }
+    this.learned = learned;
+  }
+
+  private rebuildBucketing(): void {
+    const states = {} as Record<AutoResource, ResourcePredictor>;
+    for (const r of AUTO_RESOURCES) {
+      if (this.mode === 'cost-bucketing') states[r] = new LadderState(this.base(r), this.samples, () => this.ladderContext(r));
+      else {
+        const kind = this.mode === 'greedy-bucketing' ? 'greedy' : 'exhaustive';
+        states[r] = new BucketingState({ kind, defaultValue: this.base(r), samples: this.samples }, this.random);
+      }
+      this.history.forEach((h, i) => states[r].add(h[r], this.walls[i]));
+    }
+    this.bucketing = states;
+  }
+
+  /** cost-bucketing prices an attempt in worker shares: of r, plus the mean use of the other resources. */
+  private ladderContext(r: AutoResource): { unit: number; overhead: number } {
+    const unit = this.worker[r] || 1;
+    let overhead = 0;
+    for (const s of AUTO_RESOURCES) {
+      const size = this.worker[s];
+      if (s !== r && size && this.worker[r]) overhead += this.sums[s] / Math.max(1, this.completed) / size;
+    }
+    return { unit, overhead };
+  }
+}

@@ -1,0 +1,73 @@
+// How the replay sizes attempts: a CategoryAllocator per category for the six modes (the same class the
+// manager uses), or one of the two references — `oracle` (each task gets exactly what it uses) and
+// `whole-worker` (each task gets a whole worker).
+import { CategoryAllocator, type NextAllocation } from '../category-allocator.js';
+import { ALLOCATION_MODES, isAllocationMode, type AllocationMode } from '../modes.js';
+import { resources, type ResourceName, type Resources } from '../resources.js';
+import type { TraceTask } from './trace.js';
+
+export const REFERENCE_MODES = ['oracle', 'whole-worker'] as const;
+export const REPLAY_MODES = [...ALLOCATION_MODES, ...REFERENCE_MODES] as const;
+export type ReplayMode = (typeof REPLAY_MODES)[number];
+
+export function parseReplayMode(name: unknown, what = '--mode'): ReplayMode {
+  if (typeof name !== 'string' || !(REPLAY_MODES as readonly string[]).includes(name)) {
+    throw new TypeError(`${what}: expected one of ${REPLAY_MODES.join(', ')} or all, got ${JSON.stringify(name)}`);
+  }
+  return name as ReplayMode;
+}
+
+export type WorkerSize = Pick<Resources, 'cores' | 'memory' | 'disk'>;
+
+export interface Policy {
+  first(task: TraceTask): Resources;
+  observe(task: TraceTask, measured: Partial<Resources>, outcome: 'success' | 'exhausted'): void;
+  next(task: TraceTask, previous: Resources, exhausted: ResourceName[]): NextAllocation;
+}
+
+class AllocatorPolicy implements Policy {
+  private readonly categories = new Map<string, CategoryAllocator>();
+
+  constructor(private readonly mode: AllocationMode, private readonly worker: WorkerSize, private readonly seed: number) {}
+
+  private category(name: string): CategoryAllocator {
+    let c = this.categories.get(name);
+    if (!c) {
+      c = new CategoryAllocator({ mode: this.mode, worker: this.worker, seed: this.seed + this.categories.size });
+      this.categories.set(name, c);
+    }
+    return c;
+  }
+
+  first(task: TraceTask): Resources {
+    return this.category(task.category).firstAllocation();
+  }
+
+  observe(task: TraceTask, measured: Partial<Resources>, outcome: 'success' | 'exhausted'): void {
+    this.category(task.category).observe(measured, outcome);
+  }
+
+  next(task: TraceTask, previous: Resources, exhausted: ResourceName[]): NextAllocation {
+    return this.category(task.category).nextAllocation(previous, exhausted);
+  }
+}
+
+class FixedPolicy implements Policy {
+  constructor(private readonly size: (task: TraceTask) => Resources) {}
+
+  first(task: TraceTask): Resources {
+    return this.size(task);
+  }
+
+  observe(): void {}
+
+  next(_task: TraceTask, _previous: Resources, exhausted: ResourceName[]): NextAllocation {
+    return { retry: false, resource: exhausted[0], reason: `${exhausted[0]}: needs more than a whole worker` };
+  }
+}
+
+export function makePolicy(mode: ReplayMode, worker: WorkerSize, seed: number): Policy {
+  if (isAllocationMode(mode)) return new AllocatorPolicy(mode, worker, seed);
+  if (mode === 'oracle') return new FixedPolicy((t) => resources(t.used));
+  return new FixedPolicy(() => resources(worker));
+}

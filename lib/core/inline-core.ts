@@ -1,0 +1,377 @@
+// The dispatch core: accepts workers, keeps the queue, places each task where it fits, takes results back
+// and puts a lost worker's tasks back in the queue. It runs wherever it is created: in the application's
+// thread, or in a dispatcher thread (dispatch-thread.ts).
+import { createServer, type Server, type Socket } from 'node:net';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Connection } from '../protocol/connection.js';
+import type { AnyMessage, Announce, TaskResult } from '../protocol/messages.js';
+import { encodeError } from '../protocol/payload.js';
+import { TaskQueue } from '../task-queue.js';
+import { WorkerLink, type CoreTask } from '../worker-link.js';
+import { formatResources } from '../resources.js';
+import { Tunables } from '../tunables.js';
+import { announceProblem, resultProblem } from '../message-checks.js';
+import type { ManagerEvent, WorkerInfo } from '../events.js';
+import type { ManagerStatus } from '../status.js';
+import type { Core, CoreOptions, CoreTaskRecord, DoneReport, FinalResult } from './types.js';
+import { Worker } from '../../runtime/worker.js';
+
+export class InlineCore implements Core {
+  onDone: (d: DoneReport) => void = () => {};
+  onEvent: (e: ManagerEvent) => void = () => {};
+  onLog: (line: string) => void = () => {};
+  private server: Server | null = null;
+  private port: number | null = null;
+  private readonly links = new Map<number, WorkerLink>();
+  private linkList: WorkerLink[] = [];
+  private readonly pendingConns = new Set<Connection>();
+  private readonly queue = new TaskQueue<CoreTask>();
+  private readonly tasks = new Map<number, CoreTask>();
+  private readonly envs = new Map<string, string>();
+  private readonly files = new Map<string, Uint8Array>();
+  private readonly execMean = new Map<string, { mean: number; n: number }>();
+  private readonly tunables = new Tunables();
+  private nextWorkerId = 1;
+  private dispatchQueued = false;
+  private active = false;
+  private events = false;
+  private closed = false;
+  private doneCount = 0;
+  /** Tasks by state, kept as they change so status() costs nothing per task. */
+  private waitingCount = 0;
+  private runningCount = 0;
+  private readonly warned = new Set<number>();
+  private embedded: { worker: Worker; done: Promise<unknown> } | null = null;
+  /** Links that were sent something in the current dispatch pass: flushed at its end. */
+  private readonly touched = new Set<WorkerLink>();
+
+  constructor(private readonly opts: CoreOptions) {}
+
+  async listen(): Promise<number> {
+    if (this.server) return this.port!;
+    const server = createServer((socket) => this.accept(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port, this.opts.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (err) => this.onLog(`trellis manager: listening socket error: ${err.message}`));
+    this.port = (server.address() as { port: number }).port;
+    if (!this.active) server.unref();
+    if (this.events) this.onEvent({ type: 'manager-start', time: now(), name: this.opts.name, port: this.port });
+    if (this.opts.embeddedWorker) this.startEmbedded(this.port);
+    return this.port;
+  }
+
+  private startEmbedded(port: number): void {
+    const worker = new Worker({ host: '127.0.0.1', port, password: this.opts.password, embedded: true, connectTimeout: 10,
+      log: (line) => this.onLog(line), ...this.opts.embeddedWorker });
+    const done = worker.run().catch((err: Error) => this.onLog(`trellis: the embedded worker stopped: ${err.message}`));
+    this.embedded = { worker, done };
+  }
+
+  addEnv(hash: string, code: string): void {
+    this.envs.set(hash, code);
+  }
+
+  addFile(hash: string, data: Uint8Array): void {
+    this.files.set(hash, data);
+  }
+
+  add(rec: CoreTaskRecord): void {
+    const t: CoreTask = { ...rec, state: 'waiting', lostCount: 0, worker: null, dispatched: 0 };
+    this.tasks.set(t.id, t);
+    this.waitingCount++;
+    this.queue.push(t);
+    if (this.events) this.emitTask(t);
+    this.scheduleDispatch();
+  }
+
+  cancel(id: number): void {
+    const t = this.tasks.get(id);
+    if (!t) return;
+    const w = t.link;
+    if (t.state === 'running' && w && w.assigned.get(id) === t) w.conn.send({ type: 'cancel', id });
+    this.finish(t, 'cancelled');
+  }
+
+  tune(name: string, value: unknown): void {
+    this.tunables.set(name, value);
+    this.scheduleDispatch();
+  }
+
+  setActive(active: boolean): void {
+    if (active === this.active) return;
+    this.active = active;
+    if (active) this.server?.ref(); else this.server?.unref();
+    for (const w of this.linkList) w.conn.setRef(active);
+    for (const c of this.pendingConns) c.setRef(active);
+  }
+
+  setEventsWanted(wanted: boolean): void {
+    this.events = wanted;
+  }
+
+  status(): ManagerStatus {
+    return {
+      name: this.opts.name,
+      port: this.port,
+      dispatch: 'inline',
+      workers: this.linkList.map((w) => ({
+        id: w.id, name: w.name, host: w.info.host, pid: w.info.pid, resources: { ...w.total }, inUse: { ...w.used },
+        running: w.assigned.size - w.backlog.length, queuedOnWorker: w.backlog.length, tasksDone: w.tasksDone,
+        connectedAt: w.connectedAt,
+      })),
+      tasks: { preparing: 0, waiting: this.waitingCount, running: this.runningCount, retrieved: 0, done: this.doneCount },
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of [...this.tasks.values()]) this.finish(t, 'cancelled', 'the manager was closed');
+    for (const w of this.linkList) w.conn.close('the manager is shutting down');
+    for (const c of this.pendingConns) c.close('the manager is shutting down');
+    if (this.embedded) {
+      this.embedded.worker.stop('the manager closed');
+      await this.embedded.done;
+    }
+    if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    if (this.events) this.onEvent({ type: 'manager-end', time: now() });
+  }
+
+  // ---- dispatch --------------------------------------------------------------------------------------
+
+  private scheduleDispatch(): void {
+    if (this.dispatchQueued) return;
+    this.dispatchQueued = true;
+    // A microtask: every task added in the current run of code goes out in one pass.
+    queueMicrotask(() => {
+      this.dispatchQueued = false;
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    if (this.linkList.length > 0 && this.queue.size > 0) this.place();
+    // Write now rather than at the next turn of the event loop: the application may be about to block it.
+    for (const w of this.touched) w.conn.flush();
+    this.touched.clear();
+  }
+
+  private place(): void {
+    const links = this.linkList;
+    this.queue.drain((t) => {
+      if (t.state !== 'waiting') return 'drop';
+      const need = t.resources;
+      for (const w of links) {
+        if (w.fitsNow(need) && w.hasTimeFor(t.wallTime)) {
+          w.reserve(t);
+          this.send(w, t);
+          return 'placed';
+        }
+      }
+      const mean = this.shortTaskMean(t);
+      if (mean !== null) {
+        let best: WorkerLink | null = null;
+        for (const w of links) {
+          if (w.backlog.length < this.tunables.prefetchFor(w.total.cores, mean) && w.fitsAtAll(need) && w.hasTimeFor(t.wallTime) &&
+            (!best || w.backlog.length < best.backlog.length)) best = w;
+        }
+        if (best) {
+          best.queueAhead(t);
+          this.send(best, t);
+          return 'placed';
+        }
+      }
+      if (!links.some((w) => w.fitsAtAll(need))) this.warnUnplaceable(t);
+      return 'skip';
+    }, this.tunables.values['max-skips']);
+  }
+
+  /** Only short tasks are queued on a busy worker ahead of time: it hides the round trip without
+   * parking long tasks behind each other while another worker may free up. Returns their mean time. */
+  private shortTaskMean(t: CoreTask): number | null {
+    const s = this.execMean.get(t.category);
+    return s !== undefined && s.n >= 3 && s.mean <= this.tunables.values['short-task-seconds'] ? s.mean : null;
+  }
+
+  private warnUnplaceable(t: CoreTask): void {
+    if (this.warned.has(t.id)) return;
+    this.warned.add(t.id);
+    this.onLog(`trellis manager: task ${t.id} needs ${formatResources(t.resources)}, more than any connected worker has; ` +
+      'it waits for a larger worker');
+  }
+
+  private send(w: WorkerLink, t: CoreTask): void {
+    t.state = 'running';
+    this.waitingCount--;
+    this.runningCount++;
+    t.worker = w.name;
+    t.link = w;
+    t.dispatched = now();
+    this.touched.add(w);
+    const wire = t.wire;
+    if (wire.kind === 'function') {
+      if (!w.envs.has(wire.env)) {
+        w.conn.send({ type: 'env', hash: wire.env, code: this.envs.get(wire.env)! });
+        w.envs.add(wire.env);
+      }
+      w.conn.send({ type: 'task', kind: 'function', id: t.id, env: wire.env, exportName: wire.exportName, args: wire.args,
+        resources: t.resources, wallTime: t.wallTime });
+    } else {
+      for (const input of wire.inputs) {
+        if (w.files.has(input.hash)) continue;
+        w.conn.send({ type: 'file', hash: input.hash, data: this.files.get(input.hash)! });
+        w.files.add(input.hash);
+      }
+      w.conn.send({ type: 'task', kind: 'command', id: t.id, command: wire.command, env: wire.env, inputs: wire.inputs,
+        outputs: wire.outputs.map((o) => o.name), resources: t.resources, wallTime: t.wallTime });
+    }
+    if (this.events) this.emitTask(t);
+  }
+
+  // ---- results ---------------------------------------------------------------------------------------
+
+  private onResult(w: WorkerLink, r: TaskResult): void {
+    const t = w.assigned.get(r.id);
+    if (!t) return; // a stale report (task cancelled and already released, or from before a reconnect)
+    w.release(t);
+    w.tasksDone++;
+    this.scheduleDispatch();
+    if (t.state === 'done') return; // cancelled while it ran: the worker's report only frees its room
+    this.noteExecTime(t.category, r.finished - r.started);
+    if (t.wire.kind === 'command' && r.outcome === 'success' && r.outputs?.length) {
+      const outputs = t.wire.outputs;
+      writeOutputs(outputs, r).then(() => this.finish(t, 'success', undefined, r),
+        (err: Error) => this.finish(t, 'output-missing', err.message, r));
+      return;
+    }
+    this.finish(t, r.outcome, undefined, r);
+  }
+
+  private noteExecTime(category: string, seconds: number): void {
+    const s = this.execMean.get(category);
+    if (!s) this.execMean.set(category, { mean: seconds, n: 1 });
+    else {
+      s.n++;
+      s.mean += (seconds - s.mean) / Math.min(s.n, 20); // a running mean that follows drift after 20 tasks
+    }
+  }
+
+  private finish(t: CoreTask, result: FinalResult, why?: string, report?: TaskResult): void {
+    if (t.state === 'done') return;
+    if (t.state === 'waiting') this.waitingCount--; else this.runningCount--;
+    t.state = 'done';
+    this.tasks.delete(t.id);
+    this.doneCount++;
+    if (report?.outputs) delete report.outputs; // written to their local paths; the application needs no copy
+    const d: DoneReport = { id: t.id, result, worker: t.worker, dispatched: t.dispatched, lostCount: t.lostCount };
+    if (report) d.report = report;
+    if (why) d.error = encodeError(new Error(why));
+    if (this.events) this.emitTask(t, d);
+    this.onDone(d);
+  }
+
+  private emitTask(t: CoreTask, d?: DoneReport): void {
+    const e: ManagerEvent = { type: 'task', time: now(), id: t.id, category: t.category, state: t.state, allocation: t.resources };
+    if (t.worker) e.worker = t.worker;
+    if (d) {
+      e.result = d.result;
+      if (d.report) e.measured = { wallTime: d.report.finished - d.report.started };
+    }
+    this.onEvent(e);
+  }
+
+  // ---- workers ---------------------------------------------------------------------------------------
+
+  private accept(socket: Socket): void {
+    const conn = new Connection(socket, { role: 'manager', password: this.opts.password, log: (l) => this.onLog(l),
+      keepaliveInterval: this.tunables.values['keepalive-interval'], keepaliveTimeout: this.tunables.values['keepalive-timeout'] });
+    this.pendingConns.add(conn);
+    conn.setRef(this.active);
+    let link: WorkerLink | null = null;
+    conn.onMessage = (msg: AnyMessage) => {
+      if (conn.peerHello?.role === 'status') {
+        if (msg.type !== 'status-request') return conn.fail(`bad frame: a status client may only send "status-request", got "${msg.type}"`);
+        conn.send({ type: 'status-reply', status: this.status() });
+        return;
+      }
+      if (link) {
+        if (msg.type !== 'result') return conn.fail(`bad frame: a worker may not send "${msg.type}" here`);
+        const problem = resultProblem(msg);
+        if (problem) return conn.fail(`bad frame: ${problem}`);
+        this.onResult(link, msg);
+        return;
+      }
+      if (msg.type !== 'announce') return conn.fail(`bad frame: expected "announce" first, got "${msg.type}"`);
+      const problem = announceProblem(msg);
+      if (problem) return conn.fail(`bad frame: ${problem}`);
+      link = this.addLink(conn, msg);
+    };
+    conn.onClose = (reason) => {
+      this.pendingConns.delete(conn);
+      if (link) this.dropLink(link, reason);
+    };
+  }
+
+  private addLink(conn: Connection, a: Announce): WorkerLink {
+    this.pendingConns.delete(conn);
+    const w = new WorkerLink(this.nextWorkerId++, conn, a);
+    this.links.set(w.id, w);
+    this.linkList = [...this.links.values()];
+    this.onLog(`trellis manager: worker ${w.name} (${a.host} pid ${a.pid}) connected with ${formatResources(w.total)}`);
+    if (this.events) this.onEvent({ type: 'worker-connect', time: now(), worker: infoOf(w) });
+    this.scheduleDispatch();
+    return w;
+  }
+
+  private dropLink(w: WorkerLink, reason: string): void {
+    this.links.delete(w.id);
+    this.linkList = [...this.links.values()];
+    let requeued = 0;
+    for (const t of w.assigned.values()) {
+      if (t.state === 'done') continue;
+      t.lostCount++;
+      if (t.lostCount > t.retries) {
+        this.finish(t, 'max-retries', `its worker was lost ${t.lostCount} times (retries: ${t.retries}); last: ${w.name}: ${reason}`);
+      } else {
+        t.state = 'waiting';
+        this.runningCount--;
+        this.waitingCount++;
+        t.link = undefined;
+        this.queue.unshift(t);
+        requeued++;
+      }
+    }
+    w.assigned.clear();
+    if (!this.closed) this.onLog(`trellis manager: worker ${w.name} disconnected (${reason}); ${requeued} task(s) back in the queue`);
+    if (this.events) this.onEvent({ type: 'worker-disconnect', time: now(), worker: infoOf(w), reason, requeued });
+    this.scheduleDispatch();
+  }
+}
+
+async function writeOutputs(outputs: { name: string; localPath: string }[], r: TaskResult): Promise<void> {
+  for (const out of r.outputs!) {
+    const dest = outputs.find((o) => o.name === out.name);
+    if (!dest) continue;
+    try {
+      await mkdir(dirname(dest.localPath), { recursive: true });
+      await writeFile(dest.localPath, out.data);
+    } catch (err) {
+      throw new Error(`output "${out.name}" could not be written to "${dest.localPath}": ${(err as Error).message}`);
+    }
+  }
+}
+
+function infoOf(w: WorkerLink): WorkerInfo {
+  return { id: w.id, name: w.name, host: w.info.host, pid: w.info.pid, resources: { ...w.total } };
+}
+
+function now(): number {
+  return Date.now() / 1000;
+}

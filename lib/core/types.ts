@@ -1,0 +1,64 @@
+// What the application side hands the dispatch core, and what the core hands back. Plain data, so the core
+// can run in the application's thread or in a dispatcher thread of its own.
+import type { ResourceAmounts, SerializedError, TaskOutcome, TaskResult } from '../protocol/messages.js';
+import type { ManagerEvent } from '../events.js';
+import type { ManagerStatus } from '../status.js';
+
+/** The part of a task the worker needs. Environment code and file data travel separately, once. */
+export type WireSpec =
+  | { kind: 'function'; env: string; exportName: string; args: Uint8Array }
+  | { kind: 'command'; command: string; env: Record<string, string>; inputs: { hash: string; name: string }[];
+    outputs: { name: string; localPath: string }[] };
+
+export interface CoreTaskRecord {
+  id: number;
+  category: string;
+  priority: number;
+  resources: ResourceAmounts;
+  wallTime: number | null;
+  retries: number;
+  wire: WireSpec;
+}
+
+export type FinalResult = TaskOutcome | 'max-retries';
+
+/** How a task ended, as the core saw it. */
+export interface DoneReport {
+  id: number;
+  result: FinalResult;
+  /** The worker's report, when a worker ran it to the end. */
+  report?: TaskResult;
+  /** Why the core ended it (lost too often, cancelled, an output not written). */
+  error?: SerializedError;
+  worker: string | null;
+  dispatched: number;
+  lostCount: number;
+}
+
+export interface CoreOptions {
+  host: string;
+  port: number;
+  password: string | null;
+  name: string;
+  /** Start a worker inside the core (Manager.local). */
+  embeddedWorker?: { cores?: number; memory?: number; disk?: number; gpus?: number; cacheDir?: string };
+}
+
+/** The dispatch core: the server, the worker links, the queue and placement. */
+export interface Core {
+  listen(): Promise<number>;
+  addEnv(hash: string, code: string): void;
+  addFile(hash: string, data: Uint8Array): void;
+  add(rec: CoreTaskRecord): void;
+  cancel(id: number): void;
+  tune(name: string, value: unknown): void;
+  status(): ManagerStatus;
+  /** Keep the process alive (tasks are unfinished) or not. */
+  setActive(active: boolean): void;
+  /** Send events to onEvent (off by default: they cost a little per task). */
+  setEventsWanted(wanted: boolean): void;
+  close(): Promise<void>;
+  onDone: (d: DoneReport) => void;
+  onEvent: (e: ManagerEvent) => void;
+  onLog: (line: string) => void;
+}
