@@ -10,7 +10,12 @@ export type AnalyzerErrorCode =
   | 'TRELLIS_UNSUPPORTED_BINDING'
   | 'TRELLIS_SELF_REFERENCE'
   | 'TRELLIS_SELF_IMPORT'
-  | 'TRELLIS_BUNDLE_FAILED';
+  | 'TRELLIS_BUNDLE_FAILED'
+  | 'TRELLIS_BAD_SPEC'
+  | 'TRELLIS_SPEC_MISMATCH'
+  | 'TRELLIS_FETCH_FAILED'
+  | 'TRELLIS_BAD_ARCHIVE'
+  | 'TRELLIS_NODE_VERSION';
 
 export interface AnalyzerErrorDetails {
   file?: string;

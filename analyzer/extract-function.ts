@@ -9,6 +9,7 @@ import { chooseFunction, describeFunctions, listFunctions, type FunctionCandidat
 import { closeOver } from './function-closure.js';
 import { parseModule, type ParsedModule } from './parse-module.js';
 import { synthesizeEntry } from './synthesize-entry.js';
+import { withTypeScriptPositions } from './typescript-errors.js';
 
 export interface FunctionRef {
   file: string; // absolute path of the module that defines the function (the call-site module)
@@ -30,6 +31,14 @@ export const EXPORT_NAME = '__trellis_fn';
 const IMPORT_SEARCH_DEPTH = 3;
 
 export function extractFunction(ref: FunctionRef): ExtractedFunction {
+  try {
+    return extract(ref);
+  } catch (err) {
+    throw withTypeScriptPositions(err);
+  }
+}
+
+function extract(ref: FunctionRef): ExtractedFunction {
   const file = toPath(ref.file);
   const parsed = parseModule(file);
   const found = locate(parsed, ref);
@@ -115,7 +124,9 @@ function relativeSpecifiers(ast: Program): string[] {
 
 function resolveRelative(dir: string, spec: string): string | undefined {
   const base = resolvePath(dir, spec);
-  for (const f of [base, `${base}.js`, `${base}.mjs`, `${base}.cjs`, `${base}/index.js`]) {
+  // TypeScript imports name the emitted .js file: the source beside it is the .ts one.
+  const ts = base.replace(/\.(m|c)?js$/, '.$1ts');
+  for (const f of [base, `${base}.js`, `${base}.mjs`, `${base}.cjs`, `${base}/index.js`, ts, `${base}.ts`]) {
     if (existsSync(f) && statSync(f).isFile()) return f;
   }
   return undefined;

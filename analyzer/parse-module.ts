@@ -5,12 +5,16 @@ import { readFileSync, statSync } from 'node:fs';
 import { parse, type Program } from 'acorn';
 import { AnalyzerError, where } from './errors.js';
 import { declaredModuleType, type ModuleType } from './module-type.js';
+import { isTypeScript, stripTypes } from './typescript-source.js';
+import type { TraceMap } from '@jridgewell/trace-mapping';
 
 export interface ParsedModule {
   file: string;
   source: string;
   ast: Program;
   moduleType: ModuleType;
+  /** For a TypeScript file: `source` is the stripped JavaScript, and this maps it back. */
+  typeScriptMap?: TraceMap;
 }
 
 interface CacheEntry {
@@ -37,9 +41,19 @@ export function parseModule(file: string): ParsedModule {
       { file, cause: err },
     );
   }
-  const parsed = parseSource(file, source);
+  const parsed = isTypeScript(file) ? parseTypeScript(file, source) : parseSource(file, source);
   cache.set(file, { mtimeMs, size, parsed });
   return parsed;
+}
+
+function parseTypeScript(file: string, source: string): ParsedModule {
+  const stripped = stripTypes(file, source);
+  return { ...parseSource(file, stripped.code), typeScriptMap: stripped.map };
+}
+
+/** The stripped-to-TypeScript position map of a TypeScript file parsed before, if any. */
+export function typeScriptMapOf(file: string): TraceMap | undefined {
+  return cache.get(file)?.parsed.typeScriptMap;
 }
 
 /** Parses `source` as the module `file`; exported for tests and for in-memory sources. */

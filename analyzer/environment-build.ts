@@ -1,0 +1,149 @@
+// One esbuild run over a function's entry (or a whole module) that also collects what the bundle
+// cannot hold: native packages (left external, to be copied whole), the Node builtins it imports,
+// and each source file's static data paths and warnings. With `relocate`, the expressions that
+// name a data-reading file's own location are rewritten to its place inside the environment.
+import { readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { dirname } from 'node:path';
+import { build, type Metafile, type OnLoadResult, type Plugin } from 'esbuild';
+import { checkNotImportedBack, entryOptions, packageName, toAnalyzerError } from './bundle-entry.js';
+import { dataPathInEnv } from './environment-layout.js';
+import type { ExtractedFunction } from './extract-function.js';
+import { isNativePackage } from './native-packages.js';
+import { NODE_RESOLUTION } from './node-resolution.js';
+import { packageOf, type PackageInfo } from './package-info.js';
+import { requireBanner } from './require-banner.js';
+import { hasOpaque, scanReferences, type Relocation, type StaticReferences } from './static-references.js';
+import { isTypeScript, stripTypes } from './typescript-source.js';
+import { typeScriptMapOf } from './parse-module.js';
+import type { TraceMap } from '@jridgewell/trace-mapping';
+
+export type BuildTarget = { kind: 'function'; extracted: ExtractedFunction } | { kind: 'module'; file: string };
+
+export interface ScannedFile {
+  references: StaticReferences;
+  /** Set for TypeScript: positions in `references` are in the stripped code; this maps them back. */
+  typeScriptMap?: TraceMap;
+}
+
+export interface EnvironmentBuild {
+  code: string;
+  metafile: Metafile;
+  workingDir: string;
+  /** Native packages the bundle imports (left external), by import specifier. */
+  natives: Map<string, PackageInfo>;
+  /** Node builtins the bundle imports, as `node:name`. */
+  builtins: string[];
+  /** Source files with static data paths, warnings or own-location expressions, by absolute path. */
+  scanned: Map<string, ScannedFile>;
+}
+
+const RESOLVING = Symbol('trellis-resolving');
+const SOURCE = /\.(js|mjs|cjs|jsx|ts|mts|cts|tsx)$/;
+
+export async function buildEnvironment(target: BuildTarget, root: string, relocate: boolean): Promise<EnvironmentBuild> {
+  const file = target.kind === 'function' ? target.extracted.file : target.file;
+  const natives = new Map<string, PackageInfo>();
+  const scanned = new Map<string, ScannedFile>();
+  // `js` is the code to scan; for TypeScript, `map` maps its positions back to the source.
+  const scan = (path: string, js: string, map: TraceMap | undefined): OnLoadResult | undefined => {
+    const references = scanReferences(path, js, root);
+    if (references.data.length === 0 && references.warnings.length === 0) return undefined;
+    scanned.set(path, { references, ...(map ? { typeScriptMap: map } : {}) });
+    const moving = relocate && references.data.length > 0;
+    if (!moving && !hasOpaque(references)) return undefined;
+    const edits = moving ? references.relocations : references.relocations.filter((r) => r.as === 'opaque');
+    return { contents: applyRelocations(js, edits, root), loader: map ? 'ts' : 'js', resolveDir: dirname(path) };
+  };
+  const scanFile = (path: string): OnLoadResult | undefined => {
+    const code = readFileSync(path, 'utf8');
+    if (!isTypeScript(path)) return scan(path, code, undefined);
+    const stripped = stripTypes(path, code);
+    return scan(path, stripped.code, stripped.map);
+  };
+  // The entry is already JavaScript: a TypeScript module's was stripped when it was parsed.
+  const entry =
+    target.kind === 'function'
+      ? entryOptions(target.extracted, (code) => scan(file, code, typeScriptMapOf(file)))
+      : { entryPoints: [file], absWorkingDir: dirname(file), plugins: [] as Plugin[] };
+  let result;
+  try {
+    result = await build({
+      ...entry,
+      ...NODE_RESOLUTION,
+      plugins: [...entry.plugins, environmentPlugin(natives, scanFile)],
+      bundle: true,
+      format: 'esm',
+      target: 'node20',
+      treeShaking: true,
+      minify: false,
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+  } catch (err) {
+    throw toAnalyzerError(err, file);
+  }
+  if (target.kind === 'function') checkNotImportedBack(result.metafile, target.extracted);
+  const output = result.outputFiles[0]!.text;
+  const imported = new Set(Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)));
+  for (const spec of natives.keys()) if (!imported.has(spec)) natives.delete(spec); // tree-shaken away
+  const builtins = [...imported].filter((p) => isBuiltin(p)).map((p) => (p.startsWith('node:') ? p : `node:${p}`));
+  const relocated = relocate && [...scanned.values()].some((s) => s.references.data.length > 0);
+  const code = requireBanner(output) + (relocated ? RELOCATION_BANNER : '') + output;
+  return { code, metafile: result.metafile, workingDir: dirname(file), natives, builtins: [...new Set(builtins)].sort(), scanned };
+}
+
+function environmentPlugin(natives: Map<string, PackageInfo>, scanFile: (path: string) => OnLoadResult | undefined): Plugin {
+  return {
+    name: 'trellis-environment',
+    setup(b) {
+      // A package with a native addon stays an import, resolved beside the bundle at run time.
+      b.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === RESOLVING || packageName(args.path) === undefined) return undefined;
+        const r = await b.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: RESOLVING,
+        });
+        if (r.errors.length > 0 || r.external) return undefined; // esbuild reports it in its own words
+        const pkg = packageOf(r.path);
+        if (pkg && isNativePackage(pkg)) {
+          natives.set(args.path, pkg);
+          return { path: args.path, external: true };
+        }
+        return { path: r.path, namespace: r.namespace, sideEffects: r.sideEffects, suffix: r.suffix };
+      });
+      // Undefined (nothing to rewrite) lets esbuild load the file itself.
+      b.onLoad({ filter: SOURCE, namespace: 'file' }, (args) => scanFile(args.path));
+    },
+  };
+}
+
+// Helpers the relocated expressions call: paths inside the environment, from the bundle's own URL.
+const RELOCATION_BANNER = [
+  'import { fileURLToPath as __trellis_urlToPath } from "node:url";',
+  'const __trellis_envBase = new URL("./", import.meta.url);',
+  'function __trellis_envUrl(p) { return new URL(p, __trellis_envBase).href; }',
+  'function __trellis_envPath(p) { return __trellis_urlToPath(new URL(p, __trellis_envBase)); }',
+  '',
+].join('\n');
+
+function applyRelocations(code: string, relocations: Relocation[], root: string): string {
+  const sorted = [...relocations].sort((a, b) => a.start - b.start);
+  let out = '';
+  let at = 0;
+  for (const r of sorted) {
+    if (r.start < at) continue; // nested in one already replaced
+    out += code.slice(at, r.start) + (r.prefix ?? '') + replacement(code, r, root);
+    at = r.end;
+  }
+  return out + code.slice(at);
+}
+
+function replacement(code: string, r: Relocation, root: string): string {
+  if (r.as === 'opaque') return `(0, ${code.slice(r.start, r.end)})`;
+  const target = JSON.stringify(dataPathInEnv(r.target, root));
+  return r.as === 'url' ? `__trellis_envUrl(${target})` : `__trellis_envPath(${target})`;
+}
