@@ -1,7 +1,8 @@
 // One esbuild run over a function's entry (or a whole module) that also collects what the bundle
 // cannot hold: native packages (left external, to be copied whole), the Node builtins it imports,
-// and each source file's static data paths and warnings. With `relocate`, the expressions that
-// name a data-reading file's own location are rewritten to its place inside the environment.
+// and each source file's static data paths and warnings. With `relocate`, every expression naming
+// a module's own location (import.meta.url, __dirname, ...) is rewritten to name files/<its path>
+// inside the environment, where its data files are copied: paths built from it then still work.
 import { readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname } from 'node:path';
@@ -48,9 +49,9 @@ export async function buildEnvironment(target: BuildTarget, root: string, reloca
   // `js` is the code to scan; for TypeScript, `map` maps its positions back to the source.
   const scan = (path: string, js: string, map: TraceMap | undefined): OnLoadResult | undefined => {
     const references = scanReferences(path, js, root);
-    if (references.data.length === 0 && references.warnings.length === 0) return undefined;
+    if (references.data.length === 0 && references.warnings.length === 0 && references.relocations.length === 0) return undefined;
     scanned.set(path, { references, ...(map ? { typeScriptMap: map } : {}) });
-    const moving = relocate && references.data.length > 0;
+    const moving = relocate && references.relocations.some((r) => r.as !== 'opaque');
     if (!moving && !hasOpaque(references)) return undefined;
     const edits = moving ? references.relocations : references.relocations.filter((r) => r.as === 'opaque');
     return { contents: applyRelocations(js, edits, root), loader: map ? 'ts' : 'js', resolveDir: dirname(path) };
@@ -89,7 +90,7 @@ export async function buildEnvironment(target: BuildTarget, root: string, reloca
   const imported = new Set(Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)));
   for (const spec of natives.keys()) if (!imported.has(spec)) natives.delete(spec); // tree-shaken away
   const builtins = [...imported].filter((p) => isBuiltin(p)).map((p) => (p.startsWith('node:') ? p : `node:${p}`));
-  const relocated = relocate && [...scanned.values()].some((s) => s.references.data.length > 0);
+  const relocated = relocate && [...scanned.values()].some((s) => s.references.relocations.some((r) => r.as !== 'opaque'));
   const code = requireBanner(output) + (relocated ? RELOCATION_BANNER : '') + output;
   return { code, metafile: result.metafile, workingDir: dirname(file), natives, builtins: [...new Set(builtins)].sort(), scanned };
 }

@@ -41,7 +41,7 @@ export async function packEnvironment(options: PackOptions): Promise<PackResult>
     checkAgainstSpec(read.spec, analysis, options.specFile);
     extraData = (read.spec.data ?? []).flatMap((d, i) => dataFiles(resolve(read.root, d), `data[${i}]`, options.specFile));
     // The hand-written parts of the spec travel with it; what analysis found is written fresh.
-    spec = { ...analysis.spec, ...pick(read.spec, ['git', 'http']), data: mergeSorted(analysis.spec.data, read.spec.data) };
+    spec = { ...analysis.spec, ...pick(read.spec, ['node', 'git', 'http']), data: mergeSorted(analysis.spec.data, read.spec.data) };
   } else {
     analysis = await analyzeEnvironment({ file: options.file, ...(options.functionName !== undefined ? { functionName: options.functionName } : {}), relocate: true });
     spec = analysis.spec;

@@ -2,11 +2,17 @@
 // The trellis command: a thin shell over lib/, runtime/ and analyzer/.
 import { Command } from 'commander';
 import { workerCommand } from './worker-command.js';
+import { analyzeCommand } from './analyze-command.js';
+import { packCommand } from './pack-command.js';
+import { runCommand } from './run-command.js';
 
 const program = new Command('trellis')
   .description('run JavaScript functions and commands on a pool of workers')
   .showHelpAfterError()
-  .addCommand(workerCommand());
+  .addCommand(workerCommand())
+  .addCommand(analyzeCommand())
+  .addCommand(packCommand())
+  .addCommand(runCommand());
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`trellis: ${err.message}`);
