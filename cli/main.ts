@@ -2,6 +2,7 @@
 // The trellis command: a thin shell over lib/, runtime/ and analyzer/.
 import { Command } from 'commander';
 import { workerCommand } from './worker-command.js';
+import { allocateCommand } from './allocate-command.js';
 import { analyzeCommand } from './analyze-command.js';
 import { packCommand } from './pack-command.js';
 import { runCommand } from './run-command.js';
@@ -10,6 +11,7 @@ const program = new Command('trellis')
   .description('run JavaScript functions and commands on a pool of workers')
   .showHelpAfterError()
   .addCommand(workerCommand())
+  .addCommand(allocateCommand())
   .addCommand(analyzeCommand())
   .addCommand(packCommand())
   .addCommand(runCommand());

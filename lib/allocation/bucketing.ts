@@ -20,6 +20,11 @@ export interface ResourcePredictor {
   readonly buckets: ValueBucket[];
   add(value: number, wallTime: number): void;
   predict(previous: number | null): number;
+  /**
+   * The retry after an attempt with `previous` was exhausted and the task is known to need more than
+   * `floor` (>= previous); when absent, predict(floor) is used.
+   */
+  retry?(previous: number, floor: number): number;
 }
 
 export type BucketingKind = 'greedy' | 'exhaustive';

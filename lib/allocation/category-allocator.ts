@@ -11,10 +11,21 @@ import type { ValueBucket } from './bucket-types.js';
 import { seededRandom } from './random.js';
 
 /**
- * What a category with no measurements yet gets (TaskVine's bucketing defaults): 1 core, 1000 MB of
- * memory and of disk, doubled per exhausted resource on each retry until the category has learned.
+ * The probe: what a task of a category with no measurements yet gets, unless `first` says otherwise.
+ * 1 core, and a per-core share of the worker's memory and disk (worker.memory / worker.cores); 1000 MB
+ * each (TaskVine's bucketing defaults) when the worker is unknown. Each retry doubles the exhausted
+ * resources (at least to what was measured) until the category has learned.
  */
 export const DEFAULT_PROBE: Readonly<Record<AutoResource, number>> = Object.freeze({ cores: 1, memory: 1000, disk: 1000 });
+
+export function probeFor(worker: Partial<Resources>): Record<AutoResource, number> {
+  const probe = { ...DEFAULT_PROBE };
+  if (worker.cores && worker.cores >= 1) {
+    if (worker.memory) probe.memory = Math.floor(worker.memory / worker.cores);
+    if (worker.disk) probe.disk = Math.floor(worker.disk / worker.cores);
+  }
+  return probe;
+}
 
 /** Work Queue's histogram bucket sizes. */
 export const HISTOGRAM_BUCKET_SIZES: Readonly<Record<AutoResource, number>> = Object.freeze({ cores: 1, memory: 250, disk: 250 });
@@ -69,7 +80,7 @@ export class CategoryAllocator {
   private mode: AllocationMode = 'fixed';
   private max: Partial<Resources> = {};
   private first: Partial<Resources> = {};
-  private probe: Record<AutoResource, number> = { ...DEFAULT_PROBE };
+  private probeSet: Partial<Record<AutoResource, number>> = {};
   private worker: Partial<Resources> = {};
   private samples = 25;
   private updateEvery = 25;
@@ -93,10 +104,7 @@ export class CategoryAllocator {
     this.setMax(settings.max);
     this.setFirst(settings.first);
     this.setWorker(settings.worker);
-    if (settings.probe !== undefined) {
-      const p = checkPartial('probe', settings.probe) as Partial<Record<AutoResource, number>>;
-      for (const r of AUTO_RESOURCES) if (p[r] !== undefined) this.probe[r] = p[r] as number;
-    }
+    this.probeSet = { ...checkPartial('probe', settings.probe) } as Partial<Record<AutoResource, number>>;
     this.setMode(settings.mode ?? 'fixed');
   }
 
@@ -134,13 +142,21 @@ export class CategoryAllocator {
     return a;
   }
 
-  /** After an attempt with `previous` exhausted `exhausted`: the allocation to retry with, or why not. */
-  nextAllocation(previous: Resources, exhausted: readonly ResourceName[], explicit: Partial<Resources> = {}): NextAllocation {
+  /**
+   * After an attempt with `previous` exhausted `exhausted`: the allocation to retry with, or why not.
+   * `measured` (what the monitor saw, e.g. 3.7 cores busy on a 1-core attempt) raises the floor of the
+   * retry; `explicit` is what the task itself asked for (never retried larger).
+   */
+  nextAllocation(previous: Resources, exhausted: readonly ResourceName[], measured: Partial<Resources> = {}, explicit: Partial<Resources> = {}): NextAllocation {
     if (exhausted.length === 0) throw new TypeError('nextAllocation: expected at least one exhausted resource, got none');
+    checkPartial('measured', measured);
     for (const r of exhausted) {
       const fail = this.cannotRetry(r, previous, explicit);
       if (fail) return { retry: false, resource: r, reason: fail };
     }
+    // The retry must exceed both the failed allocation and anything measured above it.
+    const floor = { ...previous };
+    for (const r of exhausted) floor[r] = Math.max(previous[r], measured[r] ?? 0);
     const next = { ...previous };
     const auto = exhausted as readonly AutoResource[];
     if (HISTOGRAM_MODES.includes(this.mode) && this.learned) {
@@ -150,12 +166,14 @@ export class CategoryAllocator {
         if (explicit[r] !== undefined) continue;
         const seen = this.maxSeenSoFar[r];
         if (!auto.includes(r)) next[r] = Math.max(previous[r], Math.min(seen, this.cap(r)));
-        else next[r] = seen > previous[r] ? seen : this.cap(r) < Infinity ? this.cap(r) : escalate(this.base(r), previous[r]);
+        else next[r] = seen > floor[r] ? seen : this.cap(r) < Infinity ? this.cap(r) : escalate(this.base(r), floor[r]);
       }
     } else if (this.bucketing) {
-      for (const r of auto) next[r] = this.bucketing[r].predict(previous[r]);
+      for (const r of auto) {
+        next[r] = this.bucketing[r].retry?.(previous[r], floor[r]) ?? this.bucketing[r].predict(floor[r]);
+      }
     } else {
-      for (const r of auto) next[r] = escalate(this.base(r), previous[r]);
+      for (const r of auto) next[r] = escalate(this.base(r), floor[r]);
     }
     for (const r of auto) next[r] = Math.min(next[r], this.cap(r));
     return { retry: true, allocation: next };
@@ -206,7 +224,7 @@ export class CategoryAllocator {
 
   /** Allocation before learning, and the base of the doubling. */
   private base(r: AutoResource): number {
-    return this.first[r] ?? this.probe[r];
+    return this.first[r] ?? this.probeSet[r] ?? probeFor(this.worker)[r];
   }
 
   private autoFirst(r: AutoResource): number {

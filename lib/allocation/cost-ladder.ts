@@ -36,9 +36,19 @@ function candidateLevels(points: readonly TimedPoint[]): number[] {
   return out;
 }
 
-/** Levels (increasing, the last the largest point) minimizing the expected cost; points sorted by value. */
-export function costLadder(points: readonly TimedPoint[], unit: number, overhead: number): number[] {
-  if (points.length === 0) return [];
+/**
+ * The cheapest plan for every state: `next(previous)` is the level a task should try after failing at
+ * `previous` (the first level for previous = 0), i.e. the optimal continuation for the tasks known to
+ * need more than `previous`; `ladder` is the walk from the start.
+ */
+export interface CostPlan {
+  ladder: number[];
+  next(previous: number): number | undefined;
+}
+
+/** The plan minimizing the expected cost; points sorted by value. */
+export function costPlan(points: readonly TimedPoint[], unit: number, overhead: number): CostPlan {
+  if (points.length === 0) return { ladder: [], next: () => undefined };
   const levels = candidateLevels(points);
   const m = levels.length;
   // above[j]: wall time of the points above levels[j - 1] (above[0]: all of them).
@@ -62,5 +72,9 @@ export function costLadder(points: readonly TimedPoint[], unit: number, overhead
   }
   const ladder: number[] = [];
   for (let j = 0; j < m; j = choice[j] + 1) ladder.push(levels[choice[j]]);
-  return ladder;
+  const next = (previous: number): number | undefined => {
+    const j = levels.findIndex((v) => v > previous);
+    return j < 0 ? undefined : levels[choice[j]];
+  };
+  return { ladder, next };
 }

@@ -2,7 +2,7 @@
 // ladder recomputed after every completion, and a deterministic walk up the ladder on exhaustion.
 import type { ResourcePredictor } from './bucketing.js';
 import type { ValueBucket } from './bucket-types.js';
-import { costLadder, type TimedPoint } from './cost-ladder.js';
+import { costPlan, type CostPlan, type TimedPoint } from './cost-ladder.js';
 
 export interface LadderContext {
   /** Size of a worker in this resource (1 when unknown). */
@@ -13,8 +13,10 @@ export interface LadderContext {
 
 export class LadderState implements ResourcePredictor {
   private readonly points: TimedPoint[] = [];
-  private ladder: number[] = [];
+  private plan: CostPlan | null = null;
   private dirty = false;
+  /** While sampling: the smallest allocation not yet known to be too small for some task. */
+  private frontier = 0;
 
   constructor(private readonly probe: number, private readonly samples: number, private readonly context: () => LadderContext) {}
 
@@ -24,7 +26,7 @@ export class LadderState implements ResourcePredictor {
 
   /** The ladder as buckets: each level with the share of wall time it ends. */
   get buckets(): ValueBucket[] {
-    const ladder = this.levels();
+    const ladder = this.current().ladder;
     const total = this.points.reduce((s, p) => s + p.weight, 0) || 1;
     let i = 0;
     return ladder.map((value) => {
@@ -43,21 +45,32 @@ export class LadderState implements ResourcePredictor {
     this.dirty = true;
   }
 
-  /** The first level for a new task; on a retry, the first level above the failed one, else double it. */
+  /** The first allocation of a new task: the plan's first level, or the probe while sampling. */
   predict(previous: number | null): number {
-    if (this.sampling) return previous === null || previous <= 0 ? this.probe : Math.max(this.probe, previous * 2);
-    const ladder = this.levels();
-    if (previous === null) return ladder[0];
-    const next = ladder.find((v) => v > previous);
-    return next ?? Math.max(this.probe, previous * 2);
+    if (this.sampling) return Math.max(this.probe, this.frontier, previous === null ? 0 : previous * 2);
+    const plan = this.current();
+    if (previous === null) return plan.ladder[0];
+    return plan.next(previous) ?? previous * 2;
   }
 
-  private levels(): number[] {
-    if (this.dirty) {
+  /**
+   * After an exhaustion at `previous` with the need known to exceed `floor`: the plan's best next level
+   * for tasks above `floor`; above everything measured, `floor` itself when the monitor saw the real
+   * need (floor > previous), else twice `previous`. While sampling, new tasks then start there too.
+   */
+  retry(previous: number, floor: number): number {
+    const beyond = floor > previous ? floor : previous * 2;
+    const next = this.sampling ? Math.max(this.probe, beyond) : this.current().next(floor) ?? beyond;
+    if (this.sampling) this.frontier = Math.max(this.frontier, next);
+    return next;
+  }
+
+  private current(): CostPlan {
+    if (this.dirty || !this.plan) {
       const { unit, overhead } = this.context();
-      this.ladder = costLadder(this.points, unit, overhead);
+      this.plan = costPlan(this.points, unit, overhead);
       this.dirty = false;
     }
-    return this.ladder;
+    return this.plan;
   }
 }

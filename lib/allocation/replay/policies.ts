@@ -22,7 +22,7 @@ export type WorkerSize = Pick<Resources, 'cores' | 'memory' | 'disk'>;
 export interface Policy {
   first(task: TraceTask): Resources;
   observe(task: TraceTask, measured: Partial<Resources>, outcome: 'success' | 'exhausted'): void;
-  next(task: TraceTask, previous: Resources, exhausted: ResourceName[]): NextAllocation;
+  next(task: TraceTask, previous: Resources, exhausted: ResourceName[], measured: Partial<Resources>): NextAllocation;
 }
 
 class AllocatorPolicy implements Policy {
@@ -47,8 +47,8 @@ class AllocatorPolicy implements Policy {
     this.category(task.category).observe(measured, outcome);
   }
 
-  next(task: TraceTask, previous: Resources, exhausted: ResourceName[]): NextAllocation {
-    return this.category(task.category).nextAllocation(previous, exhausted);
+  next(task: TraceTask, previous: Resources, exhausted: ResourceName[], measured: Partial<Resources>): NextAllocation {
+    return this.category(task.category).nextAllocation(previous, exhausted, measured);
   }
 }
 

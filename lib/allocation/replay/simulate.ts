@@ -16,6 +16,11 @@ export interface ReplayOptions {
   seed?: number;
   /** Tasks that fit nowhere yet that a pass may skip to start later ones (default 64, as the manager's max-skips). */
   maxSkips?: number;
+  /**
+   * Feed every task's measurement to its category before the replay: the allocation a mode would reach
+   * knowing the whole distribution in advance (a reference for the learning cost, not a real run).
+   */
+  warmStart?: boolean;
 }
 
 export interface AttemptTrace {
@@ -58,6 +63,7 @@ export function replay(trace: readonly TraceTask[], options: ReplayOptions): Rep
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers: expected an integer >= 1, got ${workers}`);
   const policy: Policy = makePolicy(options.mode, worker, options.seed ?? 1);
   const maxSkips = options.maxSkips ?? 64;
+  if (options.warmStart) for (const t of trace) policy.observe(t, { ...t.used, wallTime: t.wall }, 'success');
   const free: WorkerSize[] = Array.from({ length: workers }, () => ({ ...worker }));
   const events = new EventQueue<Running>();
   const records: ReplayedTask[] = [];
@@ -104,11 +110,12 @@ export function replay(trace: readonly TraceTask[], options: ReplayOptions): Rep
       policy.observe(t, { ...t.used, wallTime: t.wall }, 'success');
       return;
     }
-    // What a monitor sees when it stops the attempt: at most the allocation of each resource.
-    const seen: Partial<Resources> = { wallTime: t.wall };
-    for (const r of AUTO_RESOURCES) seen[r] = Math.min(t.used[r], attempt.allocation[r]);
+    // What a monitor sees when it stops the attempt: memory and disk are stopped as they cross their
+    // allocation, so no more than it; cores are measured, not capped, so their real peak.
+    const seen: Partial<Resources> = { wallTime: t.wall, cores: t.used.cores };
+    for (const r of ['memory', 'disk'] as const) seen[r] = Math.min(t.used[r], attempt.allocation[r]);
     policy.observe(t, seen, 'exhausted');
-    const next = policy.next(t, attempt.allocation, attempt.exhausted);
+    const next = policy.next(t, attempt.allocation, attempt.exhausted, seen);
     if (next.retry) retries.push({ ...p, retry: next.allocation });
     else p.record.failure = next.reason;
   };

@@ -1,0 +1,103 @@
+// CategoryAllocator: the probe, learning, retries at the category maximum or a whole worker, explicit
+// maxima and per-task resources, and precise errors.
+import assert from 'node:assert/strict';
+import { CategoryAllocator } from '../../lib/allocation/category-allocator.js';
+import { resources } from '../../lib/allocation/resources.js';
+
+const worker = { cores: 8, memory: 4000, disk: 4000 };
+const small = { cores: 1, memory: 200, disk: 100, wallTime: 10 };
+const large = { cores: 1, memory: 900, disk: 100, wallTime: 10 };
+
+function feed(c: CategoryAllocator, m: typeof small, times: number): void {
+  for (let i = 0; i < times; i++) c.observe(m, 'success');
+}
+
+describe('allocation: CategoryAllocator', () => {
+  it('probes with 1 core and a per-core share of the worker until it has learned', () => {
+    const c = new CategoryAllocator({ mode: 'min-waste', worker, samples: 4, updateEvery: 4 });
+    assert.deepEqual(c.firstAllocation(), resources({ cores: 1, memory: 500, disk: 500 }));
+    feed(c, small, 3);
+    assert.equal(c.state().phase, 'probe');
+    assert.equal(c.firstAllocation().memory, 500);
+  });
+
+  it('min-waste: learns 250 MB, retries at the largest seen, then a whole worker, then fails', () => {
+    const c = new CategoryAllocator({ mode: 'min-waste', worker, samples: 4, updateEvery: 4 });
+    feed(c, small, 3);
+    feed(c, large, 1);
+    const first = c.firstAllocation();
+    // disk: every task used 100 MB, the top (largest seen), which caps the 250 MB bucket.
+    assert.deepEqual(first, resources({ cores: 1, memory: 250, disk: 100 }));
+    const second = c.nextAllocation(first, ['memory'], { memory: 250 });
+    assert.deepEqual(second, { retry: true, allocation: resources({ cores: 1, memory: 900, disk: 100 }) });
+    const third = c.nextAllocation(resources({ cores: 1, memory: 900, disk: 100 }), ['memory']);
+    assert.equal(third.retry && third.allocation.memory, 4000);
+    const last = c.nextAllocation(resources({ cores: 1, memory: 4000, disk: 100 }), ['memory']);
+    assert.deepEqual(last, { retry: false, resource: 'memory', reason: 'memory: needs more than a whole worker (memory=4000 MB)' });
+  });
+
+  it('recomputes the first allocation as completions accumulate', () => {
+    const c = new CategoryAllocator({ mode: 'min-waste', worker, samples: 4, updateEvery: 4 });
+    feed(c, small, 3);
+    feed(c, large, 1);
+    assert.equal(c.firstAllocation().memory, 250);
+    // The top is the largest seen, 900: 250 costs 250·10 + 900·E[t; r > 250], 1000 costs 1000·10.
+    feed(c, large, 12); // 16 completions, 13 large: 2500 + 900·8.125 = 9812 < 10000, still 250
+    assert.equal(c.firstAllocation().memory, 250);
+    feed(c, large, 4); // 20 completions, 17 large: 2500 + 900·8.5 = 10150 > 10000: 1000, capped at the top
+    assert.equal(c.firstAllocation().memory, 900);
+  });
+
+  it('an explicit maximum caps retries and fails a task that needs more', () => {
+    const c = new CategoryAllocator({ mode: 'max-throughput', worker, max: { memory: 2000 }, samples: 4 });
+    feed(c, small, 3);
+    feed(c, large, 1);
+    const at = resources({ cores: 1, memory: 900, disk: 100 });
+    const next = c.nextAllocation(at, ['memory']);
+    assert.equal(next.retry && next.allocation.memory, 2000);
+    assert.deepEqual(c.nextAllocation({ ...at, memory: 2000 }, ['memory']),
+      { retry: false, resource: 'memory', reason: 'memory: needs more than the category maximum (memory=2000 MB)' });
+  });
+
+  it('max: first allocation is the largest seen rounded up to its bucket', () => {
+    const c = new CategoryAllocator({ mode: 'max', worker, samples: 2 });
+    feed(c, small, 1);
+    feed(c, large, 1);
+    assert.deepEqual(c.firstAllocation(), resources({ cores: 1, memory: 1000, disk: 250 }));
+  });
+
+  it('fixed: gives first, else max, else the whole worker, and never retries', () => {
+    const c = new CategoryAllocator({ mode: 'fixed', worker, first: { memory: 300 }, max: { disk: 700 } });
+    const a = c.firstAllocation();
+    assert.deepEqual(a, resources({ cores: 8, memory: 300, disk: 700 }));
+    assert.deepEqual(c.nextAllocation(a, ['memory']),
+      { retry: false, resource: 'memory', reason: 'memory: exceeded memory=300 MB and mode fixed does not retry' });
+  });
+
+  it('per-task resources override the category and are never retried larger', () => {
+    const c = new CategoryAllocator({ mode: 'greedy-bucketing', worker });
+    const a = c.firstAllocation({ memory: 123, gpus: 1 });
+    assert.equal(a.memory, 123);
+    assert.equal(a.gpus, 1);
+    assert.deepEqual(c.nextAllocation(a, ['memory'], {}, { memory: 123 }),
+      { retry: false, resource: 'memory', reason: 'memory: exceeded the task\'s own memory=123 MB' });
+  });
+
+  it('during the probe, doubles an exhausted resource, or jumps to what the monitor saw', () => {
+    const c = new CategoryAllocator({ mode: 'max', worker });
+    const a = c.firstAllocation();
+    const next = c.nextAllocation(a, ['memory', 'cores'], { memory: 500, cores: 3.5 });
+    assert.deepEqual(next, { retry: true, allocation: resources({ cores: 4, memory: 1000, disk: 500 }) });
+  });
+
+  it('rejects bad settings, measurements and outcomes with what was expected', () => {
+    assert.throws(() => new CategoryAllocator({ mode: 'smallest' as never }),
+      /mode: expected one of fixed, max, min-waste, max-throughput, greedy-bucketing, exhaustive-bucketing, cost-bucketing, got "smallest"/);
+    assert.throws(() => new CategoryAllocator({ max: { memory: -1 } }), /max.memory: expected a number >= 0, got -1/);
+    assert.throws(() => new CategoryAllocator({ first: { ram: 1 } as never }), /first: expected resource names cores, memory, disk, gpus, wallTime, got "ram"/);
+    assert.throws(() => new CategoryAllocator({ samples: 0 }), /samples: expected an integer >= 1, got 0/);
+    const c = new CategoryAllocator({ mode: 'max' });
+    assert.throws(() => c.observe(small, 'ok' as never), /observe: expected outcome "success" or "exhausted", got "ok"/);
+    assert.throws(() => c.nextAllocation(resources(), []), /expected at least one exhausted resource, got none/);
+  });
+});
