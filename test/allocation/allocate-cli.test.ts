@@ -1,0 +1,75 @@
+// `trellis allocate`: output on a tiny trace, --tasks-out, --json, and the error for each bad input.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI } from '../helpers/paths.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'trellis-allocate-'));
+const tiny = join(dir, 'tiny.csv');
+writeFileSync(tiny, 'task,category,cores,memory_mb,disk_mb,wall_s\nt1,c,1,100,10,10\nt2,c,1,800,10,20\n');
+
+function trellis(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, 'allocate', ...args], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function fails(args: string[], message: RegExp): void {
+  const r = trellis(...args);
+  assert.notEqual(r.status, 0, `expected a failure, got ${r.stdout}`);
+  assert.match(r.stderr, message);
+}
+
+describe('trellis allocate', () => {
+  const worker = ['--workers', '1', '--worker', 'cores=2,memory=1000,disk=1000'];
+
+  it('prints the mode with the oracle and whole-worker references', () => {
+    const r = trellis('--trace', tiny, '--mode', 'cost-bucketing', ...worker);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /2 tasks on 1 worker\(s\) of cores=2 memory=1000MB disk=1000MB/);
+    assert.match(r.stdout, /\ncost-bucketing +1 +0 +60\.0% \/ 75\.0% +48\.6% \/ 36\.7% .* +40 +2\.000x\n/);
+    assert.match(r.stdout, /\noracle +0 +0 .* +20 +1\.000x\n/);
+    assert.match(r.stdout, /\nwhole-worker +0 +0 .* +30 +1\.500x\n/);
+  });
+
+  it('--json prints one object and --tasks-out one line per task and mode with every attempt', () => {
+    const out = join(dir, 'tasks.jsonl');
+    const r = trellis('--trace', tiny, '--mode', 'cost-bucketing', ...worker, '--json', '--tasks-out', out);
+    assert.equal(r.status, 0, r.stderr);
+    const json = JSON.parse(r.stdout);
+    assert.equal(json.modes['cost-bucketing'].retries, 1);
+    assert.equal(json.modes.oracle.makespan, 20);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines.length, 6); // 2 tasks x (cost-bucketing, oracle, whole-worker)
+    assert.deepEqual(lines[1], {
+      mode: 'cost-bucketing', task: 't2', category: 'c', used: { cores: 1, memory_mb: 800, disk_mb: 10 }, wall_s: 20, result: 'success',
+      attempts: [
+        { cores: 1, memory_mb: 500, disk_mb: 500, outcome: 'exhausted', exhausted: ['memory'], worker: 0, start_s: 0, end_s: 20 },
+        { cores: 1, memory_mb: 1000, disk_mb: 500, outcome: 'success', exhausted: [], worker: 0, start_s: 20, end_s: 40 },
+      ],
+    });
+  });
+
+  it('--mode all prints every mode', () => {
+    const r = trellis('--trace', tiny, '--mode', 'all', ...worker);
+    assert.equal(r.status, 0, r.stderr);
+    for (const m of ['fixed', 'max', 'min-waste', 'max-throughput', 'greedy-bucketing', 'exhaustive-bucketing', 'cost-bucketing', 'oracle', 'whole-worker']) {
+      assert.match(r.stdout, new RegExp(`\\n${m} `));
+    }
+  });
+
+  it('says what was expected and what was given for each bad input', () => {
+    fails(['--trace', tiny, '--mode', 'smallest'], /--mode: expected one of fixed, .*, oracle, whole-worker or all, got "smallest"/);
+    fails(['--trace', tiny], /required option '--mode <mode>' not specified/);
+    fails(['--mode', 'max'], /required option '--trace <file>' not specified/);
+    fails(['--trace', tiny, '--mode', 'max', '--workers', '0'], /--workers expects an integer >= 1, got "0"/);
+    fails(['--trace', tiny, '--mode', 'max', '--worker', 'cores=64,ram=4'], /--worker: expected resource cores, memory or disk, got "ram" in "cores=64,ram=4"/);
+    fails(['--trace', tiny, '--mode', 'max', '--worker', 'memory=lots'], /--worker: memory expects a number > 0, got "lots" in "memory=lots"/);
+    fails(['--trace', tiny, '--mode', 'max', '--worker', 'cores'], /--worker: expected cores=N,memory=MB,disk=MB .*, got "cores" in "cores"/);
+    fails(['--trace', join(dir, 'missing.csv'), '--mode', 'max'], /--trace: cannot read ".*missing\.csv": ENOENT/);
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'task,category,cores,memory_mb,disk_mb,wall_s\nt1,c,1,100,10,10\nt2,c,1,lots,10,20\n');
+    fails(['--trace', bad, '--mode', 'max'], /bad\.csv:3: column memory_mb expects a number >= 0, got "lots"/);
+  });
+});
