@@ -30,7 +30,11 @@ export interface ResolvedTaskOptions {
 }
 
 /** Defaults: one core; memory, disk and gpus not reserved unless asked for. */
+let defaults: ResolvedTaskOptions | null = null;
+
 export function resolveTaskOptions(where: string, given: unknown, extraKeys: readonly string[] = []): ResolvedTaskOptions {
+  // Tasks made without options share one frozen set of defaults.
+  if (given === undefined) return (defaults ??= deepFreeze(resolveTaskOptions(where, {})));
   const o = checkObject(where, given);
   checkKnownKeys(where, o, [...TASK_OPTION_KEYS, ...extraKeys]);
   return {
@@ -45,4 +49,9 @@ export function resolveTaskOptions(where: string, given: unknown, extraKeys: rea
     retries: o.retries === undefined ? 5 : checkNumber(where, 'retries', o.retries, { min: 0, integer: true }),
     priority: o.priority === undefined ? 0 : checkNumber(where, 'priority', o.priority, { min: -Infinity }),
   };
+}
+
+function deepFreeze(o: ResolvedTaskOptions): ResolvedTaskOptions {
+  Object.freeze(o.resources);
+  return Object.freeze(o);
 }

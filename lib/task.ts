@@ -20,6 +20,8 @@ import { checkString, OptionError, describeValue } from './options.js';
  */
 export type TaskResultName = TaskOutcome | 'max-retries';
 
+const NO_GPUS: readonly number[] = Object.freeze([]);
+
 export type TaskState = 'new' | 'preparing' | 'waiting' | 'running' | 'done';
 
 export interface TaskTimes {
@@ -40,7 +42,8 @@ export abstract class Task {
   times: TaskTimes = { submitted: 0, dispatched: 0, started: 0, finished: 0 };
   /** How many times its worker was lost while it ran. */
   lostCount = 0;
-  gpuIds: number[] = [];
+  /** GPU device ids it was given (shared empty array when none). */
+  gpuIds: readonly number[] = NO_GPUS;
   /** @internal Called once when the task finishes, instead of handing it to wait(). */
   onDone: ((t: Task) => void) | null = null;
   protected opts: ResolvedTaskOptions;
@@ -100,7 +103,8 @@ export class FunctionTask<A extends unknown[] = unknown[], R = unknown> extends 
 
   encodeArgs(): Uint8Array {
     try {
-      return encodeValue(this.args);
+      // Copied into Node's shared buffer pool: a million queued calls then cost a slice each, not an allocation.
+      return Buffer.from(encodeValue(this.args));
     } catch (err) {
       throw new OptionError(`${this.shipment.name}(): an argument cannot be sent to a worker (${(err as Error).message}); ` +
         'arguments must be structured-clonable (no functions, sockets or class instances with private state)');

@@ -33,6 +33,9 @@ export class InlineCore implements Core {
   private readonly execMean = new Map<string, { mean: number; n: number }>();
   private readonly tunables = new Tunables();
   private nextWorkerId = 1;
+  /** Where the next search for a worker starts, so placements rotate over workers. */
+  private rr = 0;
+  private rrAhead = 0;
   private dispatchQueued = false;
   private active = false;
   private events = false;
@@ -83,7 +86,12 @@ export class InlineCore implements Core {
   }
 
   add(rec: CoreTaskRecord): void {
-    const t: CoreTask = { ...rec, state: 'waiting', lostCount: 0, worker: null, dispatched: 0 };
+    // The record becomes the core's task in place: one object per task, not two.
+    const t = rec as CoreTask;
+    t.state = 'waiting';
+    t.lostCount = 0;
+    t.worker = null;
+    t.dispatched = 0;
     this.tasks.set(t.id, t);
     this.waitingCount++;
     this.queue.push(t);
@@ -165,27 +173,36 @@ export class InlineCore implements Core {
 
   private place(): void {
     const links = this.linkList;
+    const n = links.length;
+    // Free cores across workers with nothing queued: when a task needs more, skip the search for a free slot.
+    let freeCores = 0;
+    for (const w of links) if (w.backlog.length === 0) freeCores += w.total.cores - w.used.cores;
     this.queue.drain((t) => {
       if (t.state !== 'waiting') return 'drop';
       const need = t.resources;
-      for (const w of links) {
-        if (w.fitsNow(need) && w.hasTimeFor(t.wallTime)) {
-          w.reserve(t);
-          this.send(w, t);
-          return 'placed';
+      if (need.cores <= freeCores + 1e-9) {
+        for (let k = 0; k < n; k++) {
+          const w = links[(this.rr + k) % n];
+          if (w.fitsNow(need) && w.hasTimeFor(t.wallTime)) {
+            this.rr = (this.rr + k + 1) % n;
+            freeCores -= need.cores;
+            w.reserve(t);
+            this.send(w, t);
+            return 'placed';
+          }
         }
       }
       const mean = this.shortTaskMean(t);
       if (mean !== null) {
-        let best: WorkerLink | null = null;
-        for (const w of links) {
-          if (w.backlog.length < this.tunables.prefetchFor(w.total.cores, mean) && w.fitsAtAll(need) && w.hasTimeFor(t.wallTime) &&
-            (!best || w.backlog.length < best.backlog.length)) best = w;
-        }
-        if (best) {
-          best.queueAhead(t);
-          this.send(best, t);
-          return 'placed';
+        // Round robin over busy workers spreads the queued-ahead tasks evenly.
+        for (let k = 0; k < n; k++) {
+          const w = links[(this.rrAhead + k) % n];
+          if (w.backlog.length < this.tunables.prefetchFor(w.total.cores, mean) && w.fitsAtAll(need) && w.hasTimeFor(t.wallTime)) {
+            this.rrAhead = (this.rrAhead + k + 1) % n;
+            w.queueAhead(t);
+            this.send(w, t);
+            return 'placed';
+          }
         }
       }
       if (!links.some((w) => w.fitsAtAll(need))) this.warnUnplaceable(t);

@@ -25,8 +25,8 @@ export function reportPageScript(echarts: any, doc: any, win: any): void {
       animation: false,
       title: { text: title, left: 8, top: 4, textStyle: { fontSize: 14 } },
       tooltip: { trigger: 'axis' },
-      legend: { top: 4, right: 8, type: 'scroll', width: '55%' },
-      grid: { left: 60, right: y2Name ? 60 : 24, top: 48, bottom: 56 },
+      legend: { top: 26, left: 8, right: 8, type: 'scroll' },
+      grid: { left: 60, right: y2Name ? 60 : 24, top: 76, bottom: 56 },
       xAxis: { type: 'time' },
       yAxis,
       dataZoom: [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }],
@@ -61,7 +61,7 @@ export function reportPageScript(echarts: any, doc: any, win: any): void {
 
     const workers = base('Workers', 'workers', 'cores');
     workers.series = [
-      line('workers connected', pairs(t, d.workers.connected)),
+      line('workers', pairs(t, d.workers.connected)),
       line('cores offered', pairs(t, d.workers.cores), { yAxisIndex: 1, lineStyle: { type: 'dashed' } }),
       line('cores in use', pairs(t, d.workers.coresInUse), { yAxisIndex: 1, areaStyle: { opacity: 0.15 } }),
     ];

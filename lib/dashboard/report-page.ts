@@ -29,6 +29,7 @@ export function reportPage(data: ReportData, liveUrl?: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>Trellis: ${escapeHtml(data.title)}</title>
 <style>
   body { font: 14px system-ui, sans-serif; margin: 0; padding: 12px 20px; color: #212529; background: #f8f9fa; }

@@ -277,35 +277,44 @@ export class Timeline {
     const t0 = this.t0 ?? Date.now() / 1000;
     if (now !== undefined) this.binOf(now);
     const n = this.lastBin + 1;
+    // One point per interval (its highest value), then a last point at the end with the final values.
     const times = Array.from({ length: n }, (_, b) => Math.round((t0 + b * this.width) * 1000));
+    times.push(Math.round(Math.max(this.tEnd, t0) * 1000));
+    const held = (s: StepSeries, before: number | null = 0, peak = true) => {
+      const v = s.values(n, before, peak);
+      v.push(v.length && s.first >= 0 ? s.current(before ?? NaN) : before);
+      return v.map((x) => (x !== null && Number.isNaN(x) ? null : x));
+    };
+    const measured = (s: SampleSeries, what: 'max' | 'mean') => [...s.values(n, what), null];
     const notes: string[] = [];
     const cats = [...this.categories.entries()].sort((a, b) => b[1].done - a[1].done);
     const categories: CategoryReport[] = cats.slice(0, MAX_CATEGORIES).map(([name, c]) => ({
       name, tasksDone: c.done,
-      memoryMax: c.memory.values(n, 'max'),
-      memoryAllocation: c.allocation.values(n, null, false),
-      wallTimeMean: c.wallTime.values(n, 'mean'),
+      memoryMax: measured(c.memory, 'max'),
+      memoryAllocation: held(c.allocation, null, false),
+      wallTimeMean: measured(c.wallTime, 'mean'),
     }));
     if (this.sawEvents && cats.every(([, c]) => c.memory.empty)) {
-      notes.push('No task in this log reported its measured memory; the memory chart shows allocations only.');
+      notes.push('No task has reported its measured memory (yet): the memory chart shows allocations only.');
     }
     const rows = [...this.workers.values()].sort((a, b) => b.tasksDone - a.tasksDone || a.order - b.order);
     const workerRows = rows.slice(0, MAX_WORKER_ROWS).sort((a, b) => a.order - b.order)
       .map((w) => this.workerRow(w, n, times, t0));
     if (rows.length > MAX_WORKER_ROWS) notes.push(`The worker timeline shows the ${MAX_WORKER_ROWS} busiest of ${rows.length} workers.`);
     if (!this.sawEvents && this.sawSamples) notes.push('A performance log has no per-task events: per-category and per-worker charts need a transaction log.');
+    const kinds = this.countsFromSamples && this.sawEvents ? ['live'] : [this.sawEvents && 'transactions', this.sawSamples && 'performance'];
     return {
       title: this.title,
-      source: this.countsFromSamples && this.sawEvents ? 'live' : [this.sawEvents && 'transactions', this.sawSamples && 'performance'].filter(Boolean).join('+') || 'empty',
+      source: kinds.filter(Boolean).join('+') || 'empty',
       start: Math.round(t0 * 1000),
-      end: Math.round(Math.max(this.tEnd, t0) * 1000),
+      end: times[times.length - 1],
       binSeconds: this.width,
       times,
-      tasks: { waiting: this.waiting.values(n), running: this.running.values(n), done: this.done.values(n, 0, false) },
-      workers: { connected: this.connected.values(n), cores: this.cores.values(n), coresInUse: this.coresInUse.values(n) },
+      tasks: { waiting: held(this.waiting), running: held(this.running), done: held(this.done, 0, false) },
+      workers: { connected: held(this.connected), cores: held(this.cores), coresInUse: held(this.coresInUse) },
       categories, hiddenCategories: Math.max(0, cats.length - MAX_CATEGORIES),
       workerRows, hiddenWorkers: Math.max(0, rows.length - MAX_WORKER_ROWS),
-      timeSpent: [...this.timeSpent.entries()].map(([name, s]) => ({ name, values: s.values(n, null, false) })),
+      timeSpent: [...this.timeSpent.entries()].map(([name, s]) => ({ name, values: held(s, null, false) })),
       totals: { tasksDone: this.countsFromSamples ? this.done.current() : this.nDone, results: { ...this.results },
         workersSeen: this.workers.size, events: this.events },
       notes,
