@@ -2,6 +2,9 @@
 // The trellis command: a thin shell over lib/, runtime/ and analyzer/.
 import { Command } from 'commander';
 import { workerCommand } from './worker-command.js';
+import { statusCommand } from './status-command.js';
+import { plotCommand } from './plot-command.js';
+import { factoryCommand } from './factory-command.js';
 import { allocateCommand } from './allocate-command.js';
 import { analyzeCommand } from './analyze-command.js';
 import { packCommand } from './pack-command.js';
@@ -11,6 +14,9 @@ const program = new Command('trellis')
   .description('run JavaScript functions and commands on a pool of workers')
   .showHelpAfterError()
   .addCommand(workerCommand())
+  .addCommand(statusCommand())
+  .addCommand(plotCommand())
+  .addCommand(factoryCommand())
   .addCommand(allocateCommand())
   .addCommand(analyzeCommand())
   .addCommand(packCommand())

@@ -63,7 +63,6 @@ export function createProgress(options: ProgressOptions): Progress {
       stopped = true;
       multi.update();
       multi.stop();
-      stream.write('\n'); // keep the final bar; what follows starts on its own line
     },
   };
 }

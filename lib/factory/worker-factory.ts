@@ -63,6 +63,9 @@ export class WorkerFactory {
     // Without a manager to ask, keep what runs and hold the minimum.
     const need = status ? workersNeeded(status, o.shape, { min: o.minWorkers, max: o.maxWorkers, tasksPerWorker: o.tasksPerWorker }) : null;
     const target = need ? need.workers : Math.max(o.minWorkers, Math.min(this.jobs.size, o.maxWorkers));
+    // Jobs as the batch system reported them, before this cycle's action.
+    const counts = { pending: 0, running: 0 };
+    for (const st of this.jobs.values()) counts[st]++;
     const submitted: string[] = [];
     const cancelled: string[] = [];
     let submitError = '';
@@ -89,8 +92,6 @@ export class WorkerFactory {
     this.submittedEver.push(...submitted);
     this.cancelledEver.push(...cancelled);
 
-    const counts = { pending: 0, running: 0 };
-    for (const s of this.jobs.values()) counts[s]++;
     const line = describe(status, problem, need, counts, ours, submitted, cancelled, submitError, o.batch.name);
     if (line !== this.lastLine || submitted.length || cancelled.length) o.log(line);
     this.lastLine = line;
