@@ -4,6 +4,7 @@
 import type { Point, ValueBucket } from './bucket-types.js';
 import { greedyBuckets } from './greedy-buckets.js';
 import { exhaustiveBuckets } from './exhaustive-buckets.js';
+import { PointWindow } from './point-window.js';
 
 /** The smallest base·rate^k strictly above `previous` (k >= 0): TaskVine's exponential escalation. */
 export function escalate(base: number, previous: number, rate = 2): number {
@@ -42,29 +43,34 @@ export interface BucketingOptions {
 }
 
 export class BucketingState implements ResourcePredictor {
-  /** Points sorted by value. */
-  private readonly points: Point[] = [];
+  private readonly window = new PointWindow<Point>();
   private nextWeight = 1;
-  buckets: ValueBucket[] = [];
+  private cached: ValueBucket[] = [];
+  private dirty = false;
 
   constructor(readonly options: BucketingOptions, private readonly random: () => number) {}
 
   get count(): number {
-    return this.points.length;
+    return this.window.length;
   }
 
   get sampling(): boolean {
-    return this.points.length < this.options.samples;
+    return this.window.length < this.options.samples;
+  }
+
+  /** Buckets over the current points, recomputed lazily after completions (TaskVine: after each one). */
+  get buckets(): ValueBucket[] {
+    if (this.dirty && !this.sampling) {
+      const points = this.window.sorted;
+      this.cached = this.options.kind === 'greedy' ? greedyBuckets(points) : exhaustiveBuckets(points, this.options.maxBuckets ?? 10);
+      this.dirty = false;
+    }
+    return this.cached;
   }
 
   add(value: number, _wallTime = 0): void {
-    let lo = 0;
-    let hi = this.points.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.points[mid].value < value) lo = mid + 1; else hi = mid; }
-    this.points.splice(lo, 0, { value, weight: this.nextWeight++ });
-    if (!this.sampling) {
-      this.buckets = this.options.kind === 'greedy' ? greedyBuckets(this.points) : exhaustiveBuckets(this.points, this.options.maxBuckets ?? 10);
-    }
+    this.window.add({ value, weight: this.nextWeight++ });
+    this.dirty = true;
   }
 
   escalate(previous: number): number {

@@ -3,6 +3,7 @@
 import type { ResourcePredictor } from './bucketing.js';
 import type { ValueBucket } from './bucket-types.js';
 import { costPlan, type CostPlan, type TimedPoint } from './cost-ladder.js';
+import { PointWindow } from './point-window.js';
 
 export interface LadderContext {
   /** Size of a worker in this resource (1 when unknown). */
@@ -12,7 +13,7 @@ export interface LadderContext {
 }
 
 export class LadderState implements ResourcePredictor {
-  private readonly points: TimedPoint[] = [];
+  private readonly window = new PointWindow<TimedPoint>();
   private plan: CostPlan | null = null;
   private dirty = false;
   /** While sampling: the smallest allocation not yet known to be too small for some task. */
@@ -21,27 +22,25 @@ export class LadderState implements ResourcePredictor {
   constructor(private readonly probe: number, private readonly samples: number, private readonly context: () => LadderContext) {}
 
   get sampling(): boolean {
-    return this.points.length < this.samples;
+    return this.window.length < this.samples;
   }
 
   /** The ladder as buckets: each level with the share of wall time it ends. */
   get buckets(): ValueBucket[] {
     const ladder = this.current().ladder;
-    const total = this.points.reduce((s, p) => s + p.weight, 0) || 1;
+    const points = this.window.sorted;
+    const total = points.reduce((s, p) => s + p.weight, 0) || 1;
     let i = 0;
     return ladder.map((value) => {
       let w = 0;
-      while (i < this.points.length && this.points[i].value <= value) w += this.points[i++].weight;
+      while (i < points.length && points[i].value <= value) w += points[i++].weight;
       return { value, prob: w / total };
     });
   }
 
   add(value: number, wallTime: number): void {
-    let lo = 0;
-    let hi = this.points.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.points[mid].value < value) lo = mid + 1; else hi = mid; }
     // A zero wall time would make the task free to fail; count it as a short task instead.
-    this.points.splice(lo, 0, { value, weight: Math.max(wallTime, 1e-3) });
+    this.window.add({ value, weight: Math.max(wallTime, 1e-3) });
     this.dirty = true;
   }
 
@@ -68,7 +67,7 @@ export class LadderState implements ResourcePredictor {
   private current(): CostPlan {
     if (this.dirty || !this.plan) {
       const { unit, overhead } = this.context();
-      this.plan = costPlan(this.points, unit, overhead);
+      this.plan = costPlan(this.window.sorted, unit, overhead);
       this.dirty = false;
     }
     return this.plan;
