@@ -6,6 +6,7 @@ import { serialize, deserialize } from 'node:v8';
 import { FrameDecoder, FrameError, frameHeader } from './frame-codec.js';
 import { makeNonce, proveKnowledge, checkProof } from './auth.js';
 import { PROTOCOL_NAME, PROTOCOL_VERSION } from './version.js';
+import { encodeFast, decodeFast } from './fast-codec.js';
 import { messageShapeProblem, type AnyMessage, type Hello, type Role } from './messages.js';
 
 export interface ConnectionOptions {
@@ -62,7 +63,7 @@ export class Connection {
   /** Queues a message; everything queued in this turn of the event loop goes out in one write. */
   send(msg: AnyMessage): void {
     if (this.state === 'closed') return;
-    const body = serialize(msg);
+    const body = (this.state === 'ready' && encodeFast(msg)) || serialize(msg);
     this.pending.push(frameHeader(body.length), body);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -142,9 +143,9 @@ export class Connection {
     if (this.state === 'closed') return;
     let msg: unknown;
     try {
-      msg = deserialize(body);
+      msg = (this.state === 'ready' ? decodeFast(body) : undefined) ?? deserialize(body);
     } catch (err) {
-      this.fail(`bad frame: ${body.length}-byte body is not a V8-serialized message (${(err as Error).message})`);
+      this.fail(`bad frame: ${body.length}-byte body is not a Trellis message (${(err as Error).message})`);
       return;
     }
     const problem = messageShapeProblem(msg);

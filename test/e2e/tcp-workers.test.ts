@@ -89,7 +89,7 @@ describe('trellis worker processes over TCP', function () {
       await new Promise<void>((resolve) => { s.on('close', () => resolve()); s.on('error', () => {}); s.write(payload); });
     }
     assert.ok(logs.some((l) => /bad frame: frame of \d+ bytes exceeds the maximum frame size/.test(l)), logs.join('\n'));
-    assert.ok(logs.some((l) => /bad frame: .*not a V8-serialized message/.test(l)), logs.join('\n'));
+    assert.ok(logs.some((l) => /bad frame: .*not a Trellis message/.test(l)), logs.join('\n'));
     assert.equal(manager.status().workers.length, 1);
     const r = await remote(nap, { manager })(1, 9);
     assert.equal(r.tag, 9);

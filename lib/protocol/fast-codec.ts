@@ -1,0 +1,72 @@
+// Compact encodings for the two messages that dominate traffic — a function task and a plain successful
+// result — written by hand instead of through V8's serializer, which costs more than the payload itself for
+// small calls. A V8-serialized body always starts with 0xFF, so a first byte of 1 or 2 marks these.
+import type { AnyMessage, FunctionTaskSpec, TaskResult } from './messages.js';
+
+const TAG_FUNCTION_TASK = 1;
+const TAG_SUCCESS = 2;
+
+/** Returns the compact body for a message that has one, else null (the caller uses V8's serializer). */
+export function encodeFast(msg: AnyMessage): Buffer | null {
+  if (msg.type === 'task' && msg.kind === 'function') return encodeTask(msg);
+  if (msg.type === 'result' && msg.outcome === 'success' && msg.value && !msg.error && !msg.gpuIds &&
+    msg.exitCode === undefined && !msg.outputs) return encodeSuccess(msg);
+  return null;
+}
+
+function encodeTask(t: FunctionTaskSpec): Buffer {
+  const env = Buffer.from(t.env, 'latin1');
+  const name = Buffer.from(t.exportName, 'utf8');
+  const head = 1 + 4 + 8 * 5 + 1 + env.length + 2 + name.length;
+  const b = Buffer.allocUnsafe(head + t.args.length);
+  let o = b.writeUInt8(TAG_FUNCTION_TASK, 0);
+  o = b.writeUInt32BE(t.id, o);
+  o = b.writeDoubleBE(t.resources.cores, o);
+  o = b.writeDoubleBE(t.resources.memory, o);
+  o = b.writeDoubleBE(t.resources.disk, o);
+  o = b.writeDoubleBE(t.resources.gpus, o);
+  o = b.writeDoubleBE(t.wallTime ?? -1, o);
+  o = b.writeUInt8(env.length, o);
+  o += env.copy(b, o);
+  o = b.writeUInt16BE(name.length, o);
+  o += name.copy(b, o);
+  b.set(t.args, o);
+  return b;
+}
+
+function encodeSuccess(r: TaskResult): Buffer {
+  const b = Buffer.allocUnsafe(1 + 4 + 16 + r.value!.length);
+  let o = b.writeUInt8(TAG_SUCCESS, 0);
+  o = b.writeUInt32BE(r.id, o);
+  o = b.writeDoubleBE(r.started, o);
+  o = b.writeDoubleBE(r.finished, o);
+  b.set(r.value!, o);
+  return b;
+}
+
+/** Decodes a compact body, or returns undefined when the body is not one (V8's serializer wrote it). */
+export function decodeFast(b: Buffer): AnyMessage | undefined {
+  const tag = b[0];
+  if (tag === TAG_FUNCTION_TASK) {
+    let o = 1;
+    const id = b.readUInt32BE(o); o += 4;
+    const cores = b.readDoubleBE(o); o += 8;
+    const memory = b.readDoubleBE(o); o += 8;
+    const disk = b.readDoubleBE(o); o += 8;
+    const gpus = b.readDoubleBE(o); o += 8;
+    const wall = b.readDoubleBE(o); o += 8;
+    const envLen = b.readUInt8(o); o += 1;
+    const env = b.toString('latin1', o, o + envLen); o += envLen;
+    const nameLen = b.readUInt16BE(o); o += 2;
+    const exportName = b.toString('utf8', o, o + nameLen); o += nameLen;
+    if (o > b.length) throw new RangeError(`compact task frame of ${b.length} bytes is truncated`);
+    return { type: 'task', kind: 'function', id, env, exportName, args: b.subarray(o),
+      resources: { cores, memory, disk, gpus }, wallTime: wall < 0 ? null : wall };
+  }
+  if (tag === TAG_SUCCESS) {
+    if (b.length < 21) throw new RangeError(`compact result frame of ${b.length} bytes is truncated`);
+    return { type: 'result', id: b.readUInt32BE(1), outcome: 'success', started: b.readDoubleBE(5), finished: b.readDoubleBE(13),
+      value: b.subarray(21) };
+  }
+  return undefined;
+}
