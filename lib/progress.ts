@@ -41,6 +41,7 @@ export function createProgress(options: ProgressOptions): Progress {
     stream: stream as NodeJS.WritableStream,
     format: `${options.label} [{bar}] {percentage}% | {value}/{total} | {duration_formatted} | eta {eta_formatted}`,
     hideCursor: true,
+    linewrap: true, // long logged lines wrap instead of being cut at the terminal's edge
     clearOnComplete: false,
     stopOnComplete: false,
     etaBuffer: 50,
