@@ -2,7 +2,7 @@
 import { OptionError, describeValue } from './options.js';
 
 interface TunableValues {
-  /** Most tasks a busy worker may hold queued beyond its capacity ('auto': 256 per core). */
+  /** Most tasks a busy worker may hold queued beyond its capacity ('auto': 2048 per core). */
   'prefetch': number | 'auto';
   /** How much work, in seconds per core, a busy worker may hold queued: enough to cover a round trip. */
   'prefetch-seconds': number;
@@ -54,7 +54,7 @@ export class Tunables {
   /** Tasks a worker with `cores` may hold queued for a category whose tasks take `meanSeconds`. */
   prefetchFor(cores: number, meanSeconds: number): number {
     const p = this.values.prefetch;
-    const cap = p === 'auto' ? Math.ceil(256 * cores) : p;
+    const cap = p === 'auto' ? Math.ceil(2048 * cores) : p;
     return Math.min(cap, Math.ceil((cores * this.values['prefetch-seconds']) / Math.max(meanSeconds, 1e-6)));
   }
 }
