@@ -3,13 +3,17 @@
 import { execa } from 'execa';
 import { mkdtemp, mkdir, copyFile, readFile, rm, constants } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
-import type { CommandTaskSpec, TaskResult } from '../lib/protocol/messages.js';
+import type { CommandTaskSpec, Measurement, TaskResult } from '../lib/protocol/messages.js';
 import { encodeError } from '../lib/protocol/payload.js';
 import type { ContentCache } from './content-cache.js';
+import { TreeMonitor } from './process-tree.js';
+import { SandboxLimits, directoryMB } from './sandbox-limits.js';
 
 export type CommandReport = Omit<TaskResult, 'type' | 'id' | 'started' | 'finished'>;
 
 const MAX_CAPTURE_BYTES = 64 * 1024 * 1024;
+/** How often a command's process tree is sampled. */
+const SAMPLE_MS = 100;
 /** Words of letters, digits and / . _ - = : , @ + only: no quoting, expansion, redirection or operators. */
 /** Words only a shell understands (builtins with no program of the same name). */
 const SHELL_ONLY = new Set(['exit', 'cd', 'export', 'set', 'unset', 'source', '.', 'eval', 'exec', 'read', 'wait',
@@ -34,12 +38,24 @@ export async function runCommand(spec: CommandTaskSpec, sandboxRoot: string, fil
     // A command line with nothing for a shell to do runs directly: one process instead of two.
     let words: string[] | null = PLAIN_COMMAND.test(spec.command) ? spec.command.trim().split(/\s+/) : null;
     if (words && SHELL_ONLY.has(words[0])) words = null;
-    const r = await execa(words ? words[0] : spec.command, words ? words.slice(1) : [], {
+    const sub = execa(words ? words[0] : spec.command, words ? words.slice(1) : [], {
       shell: !words, cwd: dir, env, extendEnv: true, reject: false, stdin: 'ignore', stripFinalNewline: false,
       maxBuffer: MAX_CAPTURE_BYTES, cancelSignal: signal, forceKillAfterDelay: 2000,
       timeout: spec.wallTime === null ? undefined : spec.wallTime * 1000,
     });
-    const base = { exitCode: r.exitCode ?? null, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+    const limits = new SandboxLimits(spec.resources, dir);
+    const monitor = sub.pid === undefined ? null : new TreeMonitor(sub.pid, SAMPLE_MS, (m) => limits.check(m));
+    const r = await sub;
+    monitor?.stop();
+    const disk = await directoryMB(dir);
+    const measured: Measurement = { cpuTime: monitor?.cpuSeconds ?? 0, memory: monitor?.peakRssMb ?? 0,
+      coresPeak: monitor?.peakCores ?? 0, disk };
+    const base = { exitCode: r.exitCode ?? null, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), measured };
+    if (limits.exceeded) {
+      const x = limits.exceeded;
+      return { ...base, outcome: 'resource-exhaustion', exhausted: x,
+        error: encodeError(new Error(`${x.resource}: used ${x.measured.toFixed(1)} MB, allocated ${x.allocated} MB`)) };
+    }
     if (r.timedOut) {
       return { ...base, outcome: 'max-wall-time', error: encodeError(new Error(`command stopped at its wall time of ${spec.wallTime} s`)) };
     }

@@ -1,44 +1,66 @@
-// Warm piscina threads that run function calls. A call that kills its thread (process.exit, an uncaught
-// async throw) or is aborted (wall time, cancel) costs only that thread: piscina replaces it.
+// Warm piscina threads that run function calls, one pool per memory allocation: a pool's threads have a
+// V8 heap limit of that allocation, so a call that grows past it kills only its own thread. A call that
+// kills its thread (process.exit, an uncaught async throw) or is aborted (wall time, cancel) costs only
+// that thread: piscina replaces it.
 import { Piscina } from 'piscina';
 import { availableParallelism } from 'node:os';
-import type { SerializedError, TaskOutcome } from '../lib/protocol/messages.js';
+import type { SerializedError, TaskOutcome, TaskResult } from '../lib/protocol/messages.js';
 import { encodeError } from '../lib/protocol/payload.js';
 import type { ThreadCall, ThreadOutcome } from './thread-task.js';
 
-export type PoolFailure = { outcome: TaskOutcome; error: SerializedError };
+export type PoolFailure = { outcome: TaskOutcome; error: SerializedError; exhausted?: TaskResult['exhausted'] };
+
+/** Below this a thread cannot even start; smaller allocations get this heap limit. */
+const MIN_HEAP_MB = 16;
 
 export class FunctionPool {
-  private readonly pool: Piscina;
+  private readonly pools = new Map<number, Piscina>();
 
-  constructor(threads: number) {
-    const max = Math.max(1, Math.ceil(threads));
-    this.pool = new Piscina({
-      filename: new URL('./thread-task.js', import.meta.url).href,
-      maxThreads: max,
-      // Start as many threads as the machine can run at once; more come when a big worker fills up.
-      minThreads: Math.min(max, availableParallelism()),
-      idleTimeout: 60_000,
-      maxQueue: Infinity,
-    });
+  constructor(private readonly threads: number) {
+    this.pool(0); // the unlimited pool starts warm
+  }
+
+  private pool(memoryMb: number): Piscina {
+    const key = Math.ceil(memoryMb);
+    let p = this.pools.get(key);
+    if (!p) {
+      const max = Math.max(1, Math.ceil(this.threads));
+      p = new Piscina({
+        filename: new URL('./thread-task.js', import.meta.url).href,
+        maxThreads: max,
+        // Start as many threads as the machine can run at once; more come when a big worker fills up.
+        minThreads: key === 0 ? Math.min(max, availableParallelism()) : 0,
+        idleTimeout: 60_000,
+        maxQueue: Infinity,
+        resourceLimits: key === 0 ? undefined : { maxOldGenerationSizeMb: Math.max(MIN_HEAP_MB, key) },
+      });
+      this.pools.set(key, p);
+    }
+    return p;
   }
 
   /** Runs calls one after another in one thread; a crashed or stopped thread becomes a PoolFailure. */
-  async run(calls: ThreadCall[], signal: AbortSignal | null): Promise<ThreadOutcome[] | PoolFailure> {
+  async run(calls: ThreadCall[], memoryMb: number, signal: AbortSignal | null): Promise<ThreadOutcome[] | PoolFailure> {
     try {
-      return (await this.pool.run(calls, signal ? { signal } : undefined)) as ThreadOutcome[];
+      return (await this.pool(memoryMb).run(calls, signal ? { signal } : undefined)) as ThreadOutcome[];
     } catch (err) {
       if (signal?.aborted) {
         const why = signal.reason as { outcome?: TaskOutcome; message?: string } | undefined;
         return { outcome: why?.outcome ?? 'cancelled', error: encodeError(new Error(why?.message ?? 'stopped')) };
       }
-      const crash = new Error(`the function's thread died: ${(err as Error).message}`);
+      const e = err as Error & { code?: string };
+      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        const msg = `memory: the call's heap grew past its allocation of ${memoryMb} MB`;
+        return { outcome: 'resource-exhaustion', error: encodeError(new Error(msg)),
+          exhausted: { resource: 'memory', allocated: memoryMb, measured: memoryMb } };
+      }
+      const crash = new Error(`the function's thread died: ${e.message}`);
       crash.name = 'ThreadCrashError';
       return { outcome: 'thread-crash', error: encodeError(crash) };
     }
   }
 
   async close(): Promise<void> {
-    await this.pool.destroy();
+    await Promise.all([...this.pools.values()].map((p) => p.destroy()));
   }
 }

@@ -4,7 +4,8 @@
 import { pathToFileURL } from 'node:url';
 import { serialize, deserialize } from 'node:v8';
 import { encodeError } from '../lib/protocol/payload.js';
-import type { SerializedError, TaskOutcome } from '../lib/protocol/messages.js';
+import type { Measurement, SerializedError, TaskOutcome } from '../lib/protocol/messages.js';
+import { ThreadUsage } from './thread-usage.js';
 
 export interface ThreadCall {
   file: string;
@@ -20,16 +21,25 @@ export interface ThreadOutcome {
   /** Epoch seconds, measured in the thread. */
   started: number;
   finished: number;
+  measured?: Measurement;
 }
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 
 export default async function runCalls(calls: ThreadCall[]): Promise<ThreadOutcome[]> {
   const out: ThreadOutcome[] = new Array(calls.length);
+  // Measured per job: a batch of short calls shares its CPU time by wall time and reports its peak.
+  const usage = new ThreadUsage();
   for (let i = 0; i < calls.length; i++) {
     const started = Date.now() / 1000;
     const r = await runCall(calls[i]);
     out[i] = { ...r, started, finished: Date.now() / 1000 };
+  }
+  const { cpuTime, memory } = usage.stop();
+  const wall = out[out.length - 1].finished - out[0].started;
+  for (const o of out) {
+    const share = wall > 0 ? (o.finished - o.started) / wall : 1 / out.length;
+    o.measured = { cpuTime: cpuTime * share, memory };
   }
   return out;
 }

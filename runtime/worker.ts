@@ -281,10 +281,10 @@ export class Worker {
     const missing = (specs as FunctionTaskSpec[]).find((s) => !this.envs.has(s.env));
     const work: Promise<ThreadOutcome[] | PoolFailure> = missing
       ? Promise.resolve({ outcome: 'environment-failure', error: encodeError(new Error(`environment ${missing.env} is not on this worker (it was refused or never sent)`)) })
-      : this.pool!.run(calls, abort.signal);
+      : this.pool!.run(calls, head.resources.memory, abort.signal);
     work.then((res) => {
       if (Array.isArray(res)) return this.complete(batch, res);
-      if (res.outcome === 'thread-crash' && specs.length > 1) return this.retryAlone(batch);
+      if ((res.outcome === 'thread-crash' || res.outcome === 'resource-exhaustion') && specs.length > 1) return this.retryAlone(batch);
       this.complete(batch, specs.map(() => ({ ...res, started, finished: Date.now() / 1000 })));
     });
   }

@@ -1,7 +1,7 @@
 // Compact encodings for the two messages that dominate traffic — a function task and a plain successful
 // result — written by hand instead of through V8's serializer, which costs more than the payload itself for
 // small calls. A V8-serialized body always starts with 0xFF, so a first byte of 1 or 2 marks these.
-import type { AnyMessage, FunctionTaskSpec, TaskResult } from './messages.js';
+import type { AnyMessage, FunctionTaskSpec, Measurement, TaskResult } from './messages.js';
 
 const TAG_FUNCTION_TASK = 1;
 const TAG_SUCCESS = 2;
@@ -10,7 +10,9 @@ const TAG_SUCCESS = 2;
 export function encodeFast(msg: AnyMessage): Buffer | null {
   if (msg.type === 'task' && msg.kind === 'function') return encodeTask(msg);
   if (msg.type === 'result' && msg.outcome === 'success' && msg.value && !msg.error && !msg.gpuIds &&
-    msg.exitCode === undefined && !msg.outputs) return encodeSuccess(msg);
+    msg.exitCode === undefined && !msg.outputs && !msg.exhausted && (!msg.measured || isThreadMeasurement(msg.measured))) {
+    return encodeSuccess(msg);
+  }
   return null;
 }
 
@@ -34,12 +36,20 @@ function encodeTask(t: FunctionTaskSpec): Buffer {
   return b;
 }
 
+function isThreadMeasurement(m: Measurement): boolean {
+  return m.coresPeak === undefined && m.disk === undefined;
+}
+
+const SUCCESS_HEAD = 1 + 4 + 8 * 4;
+
 function encodeSuccess(r: TaskResult): Buffer {
-  const b = Buffer.allocUnsafe(1 + 4 + 16 + r.value!.length);
+  const b = Buffer.allocUnsafe(SUCCESS_HEAD + r.value!.length);
   let o = b.writeUInt8(TAG_SUCCESS, 0);
   o = b.writeUInt32BE(r.id, o);
   o = b.writeDoubleBE(r.started, o);
   o = b.writeDoubleBE(r.finished, o);
+  o = b.writeDoubleBE(r.measured ? r.measured.cpuTime : -1, o);
+  o = b.writeDoubleBE(r.measured ? r.measured.memory : -1, o);
   b.set(r.value!, o);
   return b;
 }
@@ -64,9 +74,12 @@ export function decodeFast(b: Buffer): AnyMessage | undefined {
       resources: { cores, memory, disk, gpus }, wallTime: wall < 0 ? null : wall };
   }
   if (tag === TAG_SUCCESS) {
-    if (b.length < 21) throw new RangeError(`compact result frame of ${b.length} bytes is truncated`);
-    return { type: 'result', id: b.readUInt32BE(1), outcome: 'success', started: b.readDoubleBE(5), finished: b.readDoubleBE(13),
-      value: b.subarray(21) };
+    if (b.length < SUCCESS_HEAD) throw new RangeError(`compact result frame of ${b.length} bytes is truncated`);
+    const r: TaskResult = { type: 'result', id: b.readUInt32BE(1), outcome: 'success', started: b.readDoubleBE(5),
+      finished: b.readDoubleBE(13), value: b.subarray(SUCCESS_HEAD) };
+    const cpuTime = b.readDoubleBE(21);
+    if (cpuTime >= 0) r.measured = { cpuTime, memory: b.readDoubleBE(29) };
+    return r;
   }
   return undefined;
 }

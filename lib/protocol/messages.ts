@@ -75,6 +75,19 @@ export type TaskOutcome =
   | 'success' | 'exception' | 'max-wall-time' | 'thread-crash' | 'cancelled'
   | 'output-missing' | 'input-missing' | 'environment-failure' | 'resource-exhaustion';
 
+/** What a task used, measured on the worker. Seconds, cores, MB. */
+export interface Measurement {
+  cpuTime: number;
+  /** Peak memory: a thread's heap plus external memory, or a process tree's resident set. */
+  memory: number;
+  /** Peak cores in use at once (process trees, sampled); absent for thread calls. */
+  coresPeak?: number;
+  /** Sandbox size at the end (command tasks). */
+  disk?: number;
+}
+
+export type LimitedResource = 'memory' | 'disk';
+
 export interface TaskResult {
   type: 'result';
   id: number;
@@ -91,6 +104,9 @@ export interface TaskResult {
   finished: number;
   /** Device ids the task was given. */
   gpuIds?: number[];
+  measured?: Measurement;
+  /** Set with outcome 'resource-exhaustion': which limit it went over. */
+  exhausted?: { resource: LimitedResource; allocated: number; measured: number };
 }
 
 export type ManagerMessage = EnvMessage | FileMessage | TaskSpec | Cancel | Shutdown | Ping | StatusReply;

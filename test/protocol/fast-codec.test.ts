@@ -11,7 +11,8 @@ describe('compact frames for function tasks and results', () => {
     assert.deepEqual({ ...back, args: Buffer.from(back.args) }, { ...task, args: Buffer.from(task.args) });
     const timed = decodeFast(encodeFast({ ...task, wallTime: 2.5 })!) as FunctionTaskSpec;
     assert.equal(timed.wallTime, 2.5);
-    const result: TaskResult = { type: 'result', id: 7, outcome: 'success', value: serialize(new Map([[1, 2]])), started: 1.25, finished: 2.5 };
+    const result: TaskResult = { type: 'result', id: 7, outcome: 'success', value: serialize(new Map([[1, 2]])), started: 1.25, finished: 2.5,
+      measured: { cpuTime: 0.5, memory: 12.25 } };
     const r = decodeFast(encodeFast(result)!) as TaskResult;
     assert.deepEqual({ ...r, value: Buffer.from(r.value!) }, { ...result, value: Buffer.from(result.value!) });
   });

@@ -1,0 +1,38 @@
+// What a thread uses while it runs calls: its own CPU time (Linux /proc/thread-self/schedstat, in ns) and
+// the peak of its isolate's heap plus external memory (V8's GC profiler sees the heap just before each
+// collection, which is where the peaks are).
+import { readFileSync } from 'node:fs';
+import { GCProfiler, getHeapStatistics } from 'node:v8';
+
+function threadCpuSeconds(): number {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]) / 1e9;
+  } catch {
+    return process.cpuUsage().user / 1e6; // not Linux: the process's, the best there is
+  }
+}
+
+function heapInUse(): number {
+  const s = getHeapStatistics();
+  return s.used_heap_size + s.external_memory;
+}
+
+export class ThreadUsage {
+  private readonly cpu0 = threadCpuSeconds();
+  private readonly base = heapInUse();
+  private readonly gc = new GCProfiler();
+
+  constructor() {
+    this.gc.start();
+  }
+
+  /** CPU seconds and peak MB above what the thread held when measuring began. */
+  stop(): { cpuTime: number; memory: number } {
+    let peak = heapInUse();
+    for (const g of this.gc.stop()?.statistics ?? []) {
+      const h = g.beforeGC.heapStatistics as { usedHeapSize: number; externalMemory?: number };
+      peak = Math.max(peak, h.usedHeapSize + (h.externalMemory ?? 0));
+    }
+    return { cpuTime: Math.max(0, threadCpuSeconds() - this.cpu0), memory: Math.max(0, peak - this.base) / 2 ** 20 };
+  }
+}
