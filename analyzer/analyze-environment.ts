@@ -39,8 +39,11 @@ const DEFAULT_NODE_RANGE = '>=20.19';
 
 export async function analyzeEnvironment(options: AnalyzeOptions): Promise<EnvironmentAnalysis> {
   const file = resolve(options.file);
-  if (!existsSync(file) || !statSync(file).isFile()) {
+  if (!existsSync(file)) {
     throw new AnalyzerError('TRELLIS_SOURCE_UNREADABLE', `no such file: ${file} (expected a JavaScript or TypeScript module)`, { file });
+  }
+  if (!statSync(file).isFile()) {
+    throw new AnalyzerError('TRELLIS_SOURCE_UNREADABLE', `expected a JavaScript or TypeScript module file, got the folder ${file}`, { file });
   }
   const root = projectRoot(file);
   let target: BuildTarget;
@@ -74,6 +77,7 @@ export async function analyzeEnvironment(options: AnalyzeOptions): Promise<Envir
       addPackage(p);
     }
   }
+  for (const addon of built.localAddons) native[projectPath(addon, root)] = 'local addon';
   for (const p of packages.values()) for (const f of listFiles(p.dir, ['node_modules'])) files.add(f);
   const dataFiles = new Set<string>();
   const data = new Set<string>();
@@ -84,6 +88,7 @@ export async function analyzeEnvironment(options: AnalyzeOptions): Promise<Envir
     }
   }
   for (const f of dataFiles) files.add(f);
+  for (const f of dataFiles) if (f.endsWith('.node')) native[projectPath(f, root)] = 'local addon';
 
   const rel = (abs: string): string => projectPath(abs, root);
   const sortedRel = (set: Iterable<string>): string[] => [...set].map(rel).sort();

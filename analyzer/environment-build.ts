@@ -3,9 +3,9 @@
 // and each source file's static data paths and warnings. With `relocate`, every expression naming
 // a module's own location (import.meta.url, __dirname, ...) is rewritten to name files/<its path>
 // inside the environment, where its data files are copied: paths built from it then still work.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { build, type Metafile, type OnLoadResult, type Plugin } from 'esbuild';
 import { checkNotImportedBack, entryOptions, packageName, toAnalyzerError } from './bundle-entry.js';
 import { dataPathInEnv } from './environment-layout.js';
@@ -33,6 +33,8 @@ export interface EnvironmentBuild {
   workingDir: string;
   /** Native packages the bundle imports (left external), by import specifier. */
   natives: Map<string, PackageInfo>;
+  /** The application's own native addons (.node files required by path), absolute. */
+  localAddons: string[];
   /** Node builtins the bundle imports, as `node:name`. */
   builtins: string[];
   /** Source files with static data paths, warnings or own-location expressions, by absolute path. */
@@ -45,6 +47,7 @@ const SOURCE = /\.(js|mjs|cjs|jsx|ts|mts|cts|tsx)$/;
 export async function buildEnvironment(target: BuildTarget, root: string, relocate: boolean): Promise<EnvironmentBuild> {
   const file = target.kind === 'function' ? target.extracted.file : target.file;
   const natives = new Map<string, PackageInfo>();
+  const localAddons = new Set<string>();
   const scanned = new Map<string, ScannedFile>();
   // `js` is the code to scan; for TypeScript, `map` maps its positions back to the source.
   const scan = (path: string, js: string, map: TraceMap | undefined): OnLoadResult | undefined => {
@@ -72,7 +75,7 @@ export async function buildEnvironment(target: BuildTarget, root: string, reloca
     result = await build({
       ...entry,
       ...NODE_RESOLUTION,
-      plugins: [...entry.plugins, environmentPlugin(natives, scanFile)],
+      plugins: [...entry.plugins, environmentPlugin(natives, localAddons, root, scanFile)],
       bundle: true,
       format: 'esm',
       target: 'node20',
@@ -92,10 +95,15 @@ export async function buildEnvironment(target: BuildTarget, root: string, reloca
   const builtins = [...imported].filter((p) => isBuiltin(p)).map((p) => (p.startsWith('node:') ? p : `node:${p}`));
   const relocated = relocate && [...scanned.values()].some((s) => s.references.relocations.some((r) => r.as !== 'opaque'));
   const code = requireBanner(output) + (relocated ? RELOCATION_BANNER : '') + output;
-  return { code, metafile: result.metafile, workingDir: dirname(file), natives, builtins: [...new Set(builtins)].sort(), scanned };
+  return { code, metafile: result.metafile, workingDir: dirname(file), natives, localAddons: [...localAddons].sort(), builtins: [...new Set(builtins)].sort(), scanned };
 }
 
-function environmentPlugin(natives: Map<string, PackageInfo>, scanFile: (path: string) => OnLoadResult | undefined): Plugin {
+function environmentPlugin(
+  natives: Map<string, PackageInfo>,
+  localAddons: Set<string>,
+  root: string,
+  scanFile: (path: string) => OnLoadResult | undefined,
+): Plugin {
   return {
     name: 'trellis-environment',
     setup(b) {
@@ -115,6 +123,13 @@ function environmentPlugin(natives: Map<string, PackageInfo>, scanFile: (path: s
           return { path: args.path, external: true };
         }
         return { path: r.path, namespace: r.namespace, sideEffects: r.sideEffects, suffix: r.suffix };
+      });
+      // The application's own addon stays a require of its copy under files/, beside the bundle.
+      b.onResolve({ filter: /^\.\.?\/.*\.node$/ }, (args) => {
+        const abs = resolvePath(args.resolveDir, args.path);
+        if (!existsSync(abs)) return undefined; // esbuild says it cannot resolve it
+        localAddons.add(abs);
+        return { path: `./${dataPathInEnv(abs, root)}`, external: true };
       });
       // Undefined (nothing to rewrite) lets esbuild load the file itself.
       b.onLoad({ filter: SOURCE, namespace: 'file' }, (args) => scanFile(args.path));

@@ -47,7 +47,7 @@ export function hasOpaque(refs: StaticReferences): boolean {
 }
 
 // Cheap test before parsing: only files mentioning one of these can hold a reference.
-const MAYBE = /import\.meta|__dirname|__filename|\b(?:require|import)\s*\(\s*[^'"\s)]|\b(?:readFileSync|readFile|createReadStream|readdirSync|openSync)\s*\(/;
+const MAYBE = /import\.meta|__dirname|__filename|\.node['"`]|\b(?:require|import)\s*\(\s*[^'"\s)]|\b(?:readFileSync|readFile|createReadStream|readdirSync|openSync)\s*\(/;
 
 // fs functions whose first argument is a path to read; a relative literal is relative to the working directory.
 const FS_READERS = new Set(['readFileSync', 'readFile', 'createReadStream', 'readdirSync', 'readdir', 'openSync', 'open']);
@@ -130,8 +130,11 @@ export function scanReferences(file: string, code: string, root: string): Static
         out.relocations.push({ start: first.start, end: first.end, as: 'path', target: path });
         return;
       }
-      if (node.callee.type === 'Identifier' && node.callee.name === 'require' && first && literalString(first) === undefined) {
-        warnComputed(node, first, 'require()');
+      if (node.callee.type === 'Identifier' && node.callee.name === 'require' && first) {
+        const spec = literalString(first);
+        if (spec === undefined) warnComputed(node, first, 'require()');
+        // A native addon of the application itself: loaded by path, so copied like data.
+        else if (/^\.\.?\//.test(spec) && spec.endsWith('.node')) addData(node, resolve(here, spec));
       }
     },
     ImportExpression(node) {
