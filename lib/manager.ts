@@ -15,6 +15,8 @@ import type { ManagerStatus } from './status.js';
 import { decodeError } from './protocol/payload.js';
 import type { Core, CoreOptions, CoreTaskRecord, DoneReport } from './core/types.js';
 import { InlineCore } from './core/inline-core.js';
+import { parseAllocationMode, type AllocationMode } from './allocation/index.js';
+import { checkPartial } from './allocation/resources.js';
 import { ThreadCore } from './core/thread-core.js';
 
 export type { ManagerStatus, WorkerStatus } from './status.js';
@@ -188,6 +190,25 @@ export class Manager {
     this.core.tune(name, value);
   }
 
+  /** How tasks of a category are sized: fixed, max, min-waste, max-throughput, greedy-bucketing,
+   * exhaustive-bucketing or cost-bucketing (see the README's allocation section). */
+  setCategoryMode(category: string, mode: AllocationMode): void {
+    checkString('Manager.setCategoryMode', 'category', category);
+    this.core.setCategory(category, 'mode', asOptionError(() => parseAllocationMode(mode, 'Manager.setCategoryMode: mode')));
+  }
+
+  /** The most a task of the category may be given; a task needing more fails instead of growing. */
+  setCategoryMaxResources(category: string, max: Partial<Record<'cores' | 'memory' | 'disk' | 'gpus' | 'wallTime', number>>): void {
+    checkString('Manager.setCategoryMaxResources', 'category', category);
+    this.core.setCategory(category, 'max', asOptionError(() => ({ ...checkPartial('Manager.setCategoryMaxResources: max', max) })));
+  }
+
+  /** The allocation of the category's first tasks (in mode fixed: of all its tasks that set none). */
+  setCategoryFirstAllocation(category: string, first: Partial<Record<'cores' | 'memory' | 'disk' | 'gpus' | 'wallTime', number>>): void {
+    checkString('Manager.setCategoryFirstAllocation', 'category', category);
+    this.core.setCategory(category, 'first', asOptionError(() => ({ ...checkPartial('Manager.setCategoryFirstAllocation: first', first) })));
+  }
+
   status(): ManagerStatus {
     const s = this.core.status();
     let preparing = 0;
@@ -230,7 +251,7 @@ export class Manager {
   /** Gives a ready task to the core, with its environment or input files the first time they are needed. */
   private handOver(t: Task): void {
     t.state = 'waiting';
-    const rec: CoreTaskRecord = { id: t.id, category: t.category, priority: t.priority, resources: t.resources,
+    const rec: CoreTaskRecord = { id: t.id, category: t.category, priority: t.priority, resources: t.resources, explicit: t.explicitResources,
       wallTime: t.wallTime, retries: t.retries, wire: null as unknown as CoreTaskRecord['wire'] };
     if (t instanceof FunctionTask) {
       const b = t.shipment.ready!;
@@ -259,6 +280,8 @@ export class Manager {
     t.worker = d.worker;
     t.times.dispatched = d.dispatched;
     t.lostCount = d.lostCount;
+    t.allocation = d.allocation;
+    t.exhaustions = d.exhaustions;
     if (d.report) t.absorb(d.report);
     this.finish(t, d.result, d.error ? decodeError(d.error).message : undefined);
   }
@@ -304,6 +327,15 @@ export class Manager {
     if (want === this.active) return;
     this.active = want;
     this.core.setActive(want);
+  }
+}
+
+/** Allocation settings throw TypeErrors; the API's bad-option errors are OptionErrors. */
+function asOptionError<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    throw new OptionError((err as Error).message);
   }
 }
 

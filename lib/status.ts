@@ -15,6 +15,23 @@ export interface WorkerStatus {
   connectedAt: number;
 }
 
+export interface CategoryStatus {
+  name: string;
+  /** Allocation mode (fixed, max, min-waste, max-throughput, greedy-bucketing, exhaustive-bucketing, cost-bucketing). */
+  mode: string;
+  waiting: number;
+  running: number;
+  done: number;
+  /** Attempts that went over their allocation. */
+  exhaustions: number;
+  /** The allocation a task of this category gets now (the latest one given). */
+  allocation: ResourceAmounts;
+  measuredMax: { cores: number; memory: number; disk: number };
+  measuredMean: { cores: number; memory: number; disk: number };
+  /** Σ used·wall / Σ allocated·wall over all attempts, per resource (0..1). */
+  efficiency: { cores: number; memory: number; disk: number };
+}
+
 export interface ManagerStatus {
   name: string;
   port: number | null;
@@ -22,4 +39,5 @@ export interface ManagerStatus {
   dispatch: 'inline' | 'thread';
   workers: WorkerStatus[];
   tasks: { preparing: number; waiting: number; running: number; retrieved: number; done: number };
+  categories: CategoryStatus[];
 }

@@ -24,6 +24,8 @@ export const TASK_OPTION_KEYS = ['category', 'cores', 'memory', 'disk', 'gpus', 
 export interface ResolvedTaskOptions {
   category: string;
   resources: ResourceAmounts;
+  /** The resources the user set for this task (they override the category's allocation). */
+  explicit: Partial<ResourceAmounts>;
   wallTime: number | null;
   retries: number;
   priority: number;
@@ -45,6 +47,8 @@ export function resolveTaskOptions(where: string, given: unknown, extraKeys: rea
       disk: o.disk === undefined ? 0 : checkNumber(where, 'disk', o.disk, { min: 0 }),
       gpus: o.gpus === undefined ? 0 : checkNumber(where, 'gpus', o.gpus, { min: 0, integer: true }),
     },
+    explicit: Object.fromEntries((['cores', 'memory', 'disk', 'gpus'] as const).filter((k) => o[k] !== undefined)
+      .map((k) => [k, o[k] as number])),
     wallTime: o.wallTime === undefined ? null : checkNumber(where, 'wallTime', o.wallTime, { min: 0 }),
     retries: o.retries === undefined ? 5 : checkNumber(where, 'retries', o.retries, { min: 0, integer: true }),
     priority: o.priority === undefined ? 0 : checkNumber(where, 'priority', o.priority, { min: -Infinity }),
@@ -53,5 +57,6 @@ export function resolveTaskOptions(where: string, given: unknown, extraKeys: rea
 
 function deepFreeze(o: ResolvedTaskOptions): ResolvedTaskOptions {
   Object.freeze(o.resources);
+  Object.freeze(o.explicit);
   return Object.freeze(o);
 }

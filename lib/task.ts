@@ -1,6 +1,6 @@
 // Tasks as the application sees them: a function call or a command line, with resources and, once
 // finished, the outcome, the value or error, where it ran and how long it took.
-import type { ResourceAmounts, TaskOutcome, TaskResult } from './protocol/messages.js';
+import type { Measurement, ResourceAmounts, TaskOutcome, TaskResult } from './protocol/messages.js';
 import { encodeValue, decodeValue, decodeError } from './protocol/payload.js';
 import { resolveTaskOptions, type TaskOptions, type ResolvedTaskOptions } from './task-options.js';
 import { shipFunction, type Shipment } from './function-shipment.js';
@@ -44,6 +44,12 @@ export abstract class Task {
   lostCount = 0;
   /** GPU device ids it was given (shared empty array when none). */
   gpuIds: readonly number[] = NO_GPUS;
+  /** What was reserved for its last attempt (the category's allocation, or what the task asked for). */
+  allocation: ResourceAmounts | null = null;
+  /** What it used, measured on the worker (seconds, cores, MB). */
+  measured: (Measurement & { wallTime: number }) | null = null;
+  /** Attempts that went over their allocation and were retried larger. */
+  exhaustions = 0;
   /** @internal Called once when the task finishes, instead of handing it to wait(). */
   onDone: ((t: Task) => void) | null = null;
   protected opts: ResolvedTaskOptions;
@@ -67,6 +73,8 @@ export abstract class Task {
 
   get category(): string { return this.opts.category; }
   get resources(): ResourceAmounts { return this.opts.resources; }
+  /** @internal Resources the user set explicitly. */
+  get explicitResources(): Partial<ResourceAmounts> { return this.opts.explicit; }
   get wallTime(): number | null { return this.opts.wallTime; }
   get retries(): number { return this.opts.retries; }
   get priority(): number { return this.opts.priority; }
@@ -82,6 +90,7 @@ export abstract class Task {
     this.times.started = r.started;
     this.times.finished = r.finished;
     if (r.gpuIds) this.gpuIds = r.gpuIds;
+    if (r.measured) this.measured = { ...r.measured, wallTime: r.finished - r.started };
   }
 }
 

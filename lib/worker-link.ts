@@ -11,6 +11,9 @@ export interface CoreTask extends CoreTaskRecord {
   lostCount: number;
   worker: string | null;
   dispatched: number;
+  /** What the task asked for; `resources` is the allocation of the current attempt. */
+  asked: ResourceAmounts;
+  exhaustions: number;
   link?: WorkerLink;
 }
 

@@ -44,6 +44,7 @@ port.on('message', (batch: ToDispatcher[]) => {
       case 'add': core.add(m.rec); break;
       case 'cancel': core.cancel(m.id); break;
       case 'tune': core.tune(m.name, m.value); break;
+      case 'category': core.setCategory(m.name, m.what, m.value); break;
       case 'events': core.setEventsWanted(m.wanted); break;
       case 'close':
         core.close().then(() => post({ op: 'closed' }));

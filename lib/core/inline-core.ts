@@ -16,6 +16,9 @@ import type { ManagerEvent, WorkerInfo } from '../events.js';
 import type { ManagerStatus } from '../status.js';
 import type { Core, CoreOptions, CoreTaskRecord, DoneReport, FinalResult } from './types.js';
 import { Worker } from '../../runtime/worker.js';
+import { Categories, usedAmounts } from './categories.js';
+import type { AllocationMode, Resources } from '../allocation/index.js';
+import type { ResourceAmounts } from '../protocol/messages.js';
 
 export class InlineCore implements Core {
   onDone: (d: DoneReport) => void = () => {};
@@ -31,6 +34,9 @@ export class InlineCore implements Core {
   private readonly envs = new Map<string, string>();
   private readonly files = new Map<string, Uint8Array>();
   private readonly execMean = new Map<string, { mean: number; n: number }>();
+  private readonly categories = new Categories();
+  /** Per category: tasks waiting and running, and the latest allocation given. */
+  private readonly live = new Map<string, { waiting: number; running: number; sample: ResourceAmounts | null }>();
   private readonly tunables = new Tunables();
   private nextWorkerId = 1;
   /** Where the next search for a worker starts, so placements rotate over workers. */
@@ -92,8 +98,12 @@ export class InlineCore implements Core {
     t.lostCount = 0;
     t.worker = null;
     t.dispatched = 0;
+    t.exhaustions = 0;
+    t.asked = rec.resources;
+    t.resources = this.categories.firstAllocation(t.category, t.asked, t.explicit);
     this.tasks.set(t.id, t);
     this.waitingCount++;
+    this.liveOf(t.category).waiting++;
     this.queue.push(t);
     if (this.events) this.emitTask(t);
     this.scheduleDispatch();
@@ -135,6 +145,7 @@ export class InlineCore implements Core {
         connectedAt: w.connectedAt,
       })),
       tasks: { preparing: 0, waiting: this.waitingCount, running: this.runningCount, retrieved: 0, done: this.doneCount },
+      categories: this.categories.status(this.live),
     };
   }
 
@@ -228,6 +239,10 @@ export class InlineCore implements Core {
     t.state = 'running';
     this.waitingCount--;
     this.runningCount++;
+    const live = this.liveOf(t.category);
+    live.waiting--;
+    live.running++;
+    live.sample = t.resources;
     t.worker = w.name;
     t.link = w;
     t.dispatched = now();
@@ -262,6 +277,20 @@ export class InlineCore implements Core {
     this.scheduleDispatch();
     if (t.state === 'done') return; // cancelled while it ran: the worker's report only frees its room
     this.noteExecTime(t.category, r.finished - r.started);
+    const next = this.categories.record(t.category, r, t.resources, t.explicit);
+    if (next !== null && typeof next === 'object') {
+      // Over its allocation: try again larger. This does not use the task's retries (those are for lost workers).
+      t.exhaustions++;
+      t.resources = next;
+      this.requeue(t);
+      this.onLog(`trellis manager: task ${t.id} (${t.category}) went over its allocation (${r.exhausted!.resource}); ` +
+        `retrying with ${formatResources(next)}`);
+      return;
+    }
+    if (typeof next === 'string') {
+      this.finish(t, 'resource-exhaustion', next, r);
+      return;
+    }
     if (t.wire.kind === 'command' && r.outcome === 'success' && r.outputs?.length) {
       const outputs = t.wire.outputs;
       writeOutputs(outputs, r).then(() => this.finish(t, 'success', undefined, r),
@@ -269,6 +298,37 @@ export class InlineCore implements Core {
       return;
     }
     this.finish(t, r.outcome, undefined, r);
+  }
+
+  /** Puts a running task back at the front of the queue. */
+  private requeue(t: CoreTask): void {
+    t.state = 'waiting';
+    this.runningCount--;
+    this.waitingCount++;
+    const live = this.liveOf(t.category);
+    live.running--;
+    live.waiting++;
+    t.link = undefined;
+    this.queue.unshift(t);
+    if (this.events) this.emitTask(t);
+    this.scheduleDispatch();
+  }
+
+  private liveOf(category: string): { waiting: number; running: number; sample: ResourceAmounts | null } {
+    let l = this.live.get(category);
+    if (!l) {
+      l = { waiting: 0, running: 0, sample: null };
+      this.live.set(category, l);
+    }
+    return l;
+  }
+
+  setCategory(name: string, what: 'mode' | 'max' | 'first', value: unknown): void {
+    if (what === 'mode') this.categories.setMode(name, value as AllocationMode);
+    else if (what === 'max') this.categories.setMax(name, value as Partial<Resources>);
+    else this.categories.setFirst(name, value as Partial<Resources>);
+    if (this.events) this.onEvent({ type: 'category', time: now(), category: name, mode: this.categories.status(this.live).find((c) => c.name === name)!.mode,
+      allocation: this.categories.firstAllocation(name, { cores: 1, memory: 0, disk: 0, gpus: 0 }, {}) });
   }
 
   private noteExecTime(category: string, seconds: number): void {
@@ -282,12 +342,14 @@ export class InlineCore implements Core {
 
   private finish(t: CoreTask, result: FinalResult, why?: string, report?: TaskResult): void {
     if (t.state === 'done') return;
-    if (t.state === 'waiting') this.waitingCount--; else this.runningCount--;
+    const live = this.liveOf(t.category);
+    if (t.state === 'waiting') { this.waitingCount--; live.waiting--; } else { this.runningCount--; live.running--; }
     t.state = 'done';
     this.tasks.delete(t.id);
     this.doneCount++;
     if (report?.outputs) delete report.outputs; // written to their local paths; the application needs no copy
-    const d: DoneReport = { id: t.id, result, worker: t.worker, dispatched: t.dispatched, lostCount: t.lostCount };
+    const d: DoneReport = { id: t.id, result, worker: t.worker, dispatched: t.dispatched, lostCount: t.lostCount,
+      allocation: t.resources, exhaustions: t.exhaustions };
     if (report) d.report = report;
     if (why) d.error = encodeError(new Error(why));
     if (this.events) this.emitTask(t, d);
@@ -299,7 +361,7 @@ export class InlineCore implements Core {
     if (t.worker) e.worker = t.worker;
     if (d) {
       e.result = d.result;
-      if (d.report) e.measured = { wallTime: d.report.finished - d.report.started };
+      if (d.report) e.measured = { wallTime: d.report.finished - d.report.started, ...usedAmounts(d.report.measured, d.report.finished - d.report.started) };
     }
     this.onEvent(e);
   }
@@ -341,15 +403,23 @@ export class InlineCore implements Core {
     const w = new WorkerLink(this.nextWorkerId++, conn, a);
     this.links.set(w.id, w);
     this.linkList = [...this.links.values()];
+    this.noteLargestWorker();
     this.onLog(`trellis manager: worker ${w.name} (${a.host} pid ${a.pid}) connected with ${formatResources(w.total)}`);
     if (this.events) this.onEvent({ type: 'worker-connect', time: now(), worker: infoOf(w) });
     this.scheduleDispatch();
     return w;
   }
 
+  private noteLargestWorker(): void {
+    let largest: WorkerLink | null = null;
+    for (const w of this.linkList) if (!largest || w.total.cores > largest.total.cores) largest = w;
+    this.categories.setLargestWorker(largest ? largest.total : null);
+  }
+
   private dropLink(w: WorkerLink, reason: string): void {
     this.links.delete(w.id);
     this.linkList = [...this.links.values()];
+    this.noteLargestWorker();
     let requeued = 0;
     for (const t of w.assigned.values()) {
       if (t.state === 'done') continue;
@@ -357,11 +427,7 @@ export class InlineCore implements Core {
       if (t.lostCount > t.retries) {
         this.finish(t, 'max-retries', `its worker was lost ${t.lostCount} times (retries: ${t.retries}); last: ${w.name}: ${reason}`);
       } else {
-        t.state = 'waiting';
-        this.runningCount--;
-        this.waitingCount++;
-        t.link = undefined;
-        this.queue.unshift(t);
+        this.requeue(t);
         requeued++;
       }
     }

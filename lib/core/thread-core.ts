@@ -20,7 +20,7 @@ export class ThreadCore implements Core {
 
   constructor(opts: CoreOptions) {
     this.snapshot = { name: opts.name, port: null, dispatch: 'thread', workers: [],
-      tasks: { preparing: 0, waiting: 0, running: 0, retrieved: 0, done: 0 } };
+      tasks: { preparing: 0, waiting: 0, running: 0, retrieved: 0, done: 0 }, categories: [] };
     this.thread = new Worker(new URL('./dispatch-thread.js', import.meta.url), { workerData: opts });
     this.thread.unref();
     this.thread.on('message', (batch: FromDispatcher[]) => { for (const m of batch) this.receive(m); });
@@ -68,6 +68,7 @@ export class ThreadCore implements Core {
   add(rec: CoreTaskRecord): void { this.post({ op: 'add', rec }); }
   cancel(id: number): void { this.post({ op: 'cancel', id }); }
   tune(name: string, value: unknown): void { this.post({ op: 'tune', name, value }); }
+  setCategory(name: string, what: 'mode' | 'max' | 'first', value: unknown): void { this.post({ op: 'category', name, what, value }); }
   setEventsWanted(wanted: boolean): void { this.post({ op: 'events', wanted }); }
 
   /** The latest snapshot the dispatcher thread sent (it sends one every 50 ms). */

@@ -10,6 +10,7 @@ export type ToDispatcher =
   | { op: 'add'; rec: CoreTaskRecord }
   | { op: 'cancel'; id: number }
   | { op: 'tune'; name: string; value: unknown }
+  | { op: 'category'; name: string; what: 'mode' | 'max' | 'first'; value: unknown }
   | { op: 'events'; wanted: boolean }
   | { op: 'close' };
 

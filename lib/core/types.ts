@@ -14,7 +14,10 @@ export interface CoreTaskRecord {
   id: number;
   category: string;
   priority: number;
+  /** What the task asks for (options, with defaults); the category may allocate otherwise. */
   resources: ResourceAmounts;
+  /** The resources the user set explicitly: they override the category's allocation. */
+  explicit: Partial<ResourceAmounts>;
   wallTime: number | null;
   retries: number;
   wire: WireSpec;
@@ -33,6 +36,9 @@ export interface DoneReport {
   worker: string | null;
   dispatched: number;
   lostCount: number;
+  /** The allocation of its last attempt, and how many attempts went over theirs. */
+  allocation: ResourceAmounts;
+  exhaustions: number;
 }
 
 export interface CoreOptions {
@@ -52,6 +58,8 @@ export interface Core {
   add(rec: CoreTaskRecord): void;
   cancel(id: number): void;
   tune(name: string, value: unknown): void;
+  /** Category settings (already checked by the caller): mode, max resources, first allocation. */
+  setCategory(name: string, what: 'mode' | 'max' | 'first', value: unknown): void;
   status(): ManagerStatus;
   /** Keep the process alive (tasks are unfinished) or not. */
   setActive(active: boolean): void;

@@ -66,7 +66,7 @@ describe('factory: local worker processes', function () {
     assert.deepEqual(jobs, ['1', '2'], factory.output());
     assert.ok(connected.length >= 2 && connected.every((n) => /^trellis-[0-9a-f]{6}-[12]$/.test(n)), connected.join(' '));
     assert.ok(new Set(done.map((t) => t.worker)).size === 2, 'both factory workers ran tasks');
-    assert.match(factory.output(), /need 2 \(12 tasks \/ 1 per worker = 12, kept within 1\.\.2\)/);
+    assert.match(factory.output(), /need 2 \(12 tasks \/ 1 per worker = 12, (by resources 12, )?kept within 1\.\.2\)/);
     assert.match(factory.output(), /cancelled 1 job\(s\): [12]; exiting/);
   });
 });
