@@ -8,3 +8,7 @@ export { TaskFailedError } from './task-failure.js';
 export { OptionError } from './options.js';
 export type { ManagerEvent, ManagerEventListener, WorkerInfo } from './events.js';
 export { queryStatus, type StatusQuery } from './status-client.js';
+export type { CategoryStatus } from './status.js';
+export type { WorkersGroup } from './dashboard/workers-summary.js';
+export type { MapOptions } from './map.js';
+export type { AllocationMode } from './allocation/index.js';

@@ -17,6 +17,11 @@ import type { Core, CoreOptions, CoreTaskRecord, DoneReport } from './core/types
 import { InlineCore } from './core/inline-core.js';
 import { parseAllocationMode, type AllocationMode } from './allocation/index.js';
 import { checkPartial } from './allocation/resources.js';
+import { attachTransactionLog } from './logs/transaction-log.js';
+import { attachPerformanceLog } from './logs/performance-log.js';
+import { startDashboard } from './dashboard/server.js';
+import { workersSummary, type WorkersGroup } from './dashboard/workers-summary.js';
+import { mapRemote, type MapOptions } from './map.js';
 import { ThreadCore } from './core/thread-core.js';
 
 export type { ManagerStatus, WorkerStatus } from './status.js';
@@ -33,9 +38,16 @@ export interface ManagerOptions {
   log?: ((line: string) => void) | false;
   /** Where sockets and placement run: 'thread' (a dispatcher thread) or 'inline' (this thread). */
   dispatch?: 'thread' | 'inline';
+  /** A JSON-lines file of every manager, worker, task and category event (`trellis plot` reads it). */
+  transactionLog?: string;
+  /** A JSON-lines file with the manager's state every few seconds (path, or { path, interval }). */
+  performanceLog?: string | { path: string; interval?: number };
+  /** Serve a live dashboard and /metrics on this port (loopback), or { port, host }. */
+  dashboard?: number | { port: number; host?: string };
 }
 
-const MANAGER_OPTION_KEYS = ['host', 'port', 'password', 'name', 'log', 'dispatch'] as const;
+const MANAGER_OPTION_KEYS = ['host', 'port', 'password', 'name', 'log', 'dispatch', 'transactionLog', 'performanceLog',
+  'dashboard'] as const;
 
 /** @internal Options only Manager.local() sets. */
 export interface ManagerInternals {
@@ -64,6 +76,9 @@ export class Manager {
   private readonly sentFiles = new Set<string>();
   private readonly tunables = new Tunables();
   private listeners: ManagerEventListener[] = [];
+  private readonly logs: { close(): Promise<void> }[] = [];
+  private readonly dashboardAt: { port: number; host?: string } | null;
+  private dashboard: { port: number; url: string; close(): Promise<void> } | null = null;
 
   constructor(options: ManagerOptions = {}, internals: ManagerInternals = {}) {
     const o = checkObject('new Manager()', options);
@@ -91,6 +106,34 @@ export class Manager {
         try { l(e); } catch (err) { this.log(`trellis manager: an event listener failed: ${(err as Error).message}`); }
       }
     };
+    // Logs attach before listen() so they see the manager start.
+    if (o.transactionLog !== undefined) this.logs.push(attachTransactionLog(this, checkString('new Manager()', 'transactionLog', o.transactionLog)));
+    if (o.performanceLog !== undefined) {
+      const p = typeof o.performanceLog === 'string' ? { path: o.performanceLog } : checkObject('new Manager(): performanceLog', o.performanceLog);
+      this.logs.push(attachPerformanceLog(this, checkString('new Manager()', 'performanceLog.path', p.path),
+        p.interval === undefined ? undefined : checkNumber('new Manager()', 'performanceLog.interval', p.interval, { min: 0.1 })));
+    }
+    if (o.dashboard === undefined) this.dashboardAt = null;
+    else {
+      const d = typeof o.dashboard === 'number' ? { port: o.dashboard } : checkObject('new Manager(): dashboard', o.dashboard);
+      this.dashboardAt = { port: checkNumber('new Manager()', 'dashboard.port', d.port, { integer: true }),
+        host: d.host === undefined ? undefined : checkString('new Manager()', 'dashboard.host', d.host) };
+    }
+  }
+
+  /** The live dashboard's address, once listen() has started it. */
+  get dashboardUrl(): string | null {
+    return this.dashboard?.url ?? null;
+  }
+
+  /** fn applied to every input on the workers; results in input order, a progress bar on a terminal. */
+  map<I, R>(fn: (input: I) => R, inputs: Iterable<I>, options?: MapOptions): Promise<Awaited<R>[]> {
+    return mapRemote(this, fn, inputs, options);
+  }
+
+  /** Workers grouped by their resources, largest group first (Work Queue's worker summary). */
+  workersSummary(): WorkersGroup[] {
+    return workersSummary(this.status());
   }
 
   /** An embedded pool: a manager on loopback and a worker in this process sized to this machine. */
@@ -100,7 +143,11 @@ export class Manager {
 
   /** Starts accepting workers; resolves with the port (useful with port 0). */
   listen(): Promise<number> {
-    this.listening ??= this.core.listen().then((p) => (this.port = p));
+    this.listening ??= this.core.listen().then(async (p) => {
+      this.port = p;
+      if (this.dashboardAt) this.dashboard = await startDashboard(this, this.dashboardAt.port, this.dashboardAt.host);
+      return p;
+    });
     return this.listening;
   }
 
@@ -224,6 +271,7 @@ export class Manager {
     for (const resolve of this.waiters) resolve(null);
     this.waiters = [];
     await this.core.close();
+    await Promise.all([...this.logs.map((l) => l.close()), this.dashboard?.close()]);
   }
 
   // ---- admission -------------------------------------------------------------------------------------
