@@ -6,7 +6,7 @@ import { Piscina } from 'piscina';
 import { availableParallelism } from 'node:os';
 import type { SerializedError, TaskOutcome, TaskResult } from '../lib/protocol/messages.js';
 import { encodeError } from '../lib/protocol/payload.js';
-import type { ThreadCall, ThreadOutcome } from './thread-task.js';
+import type { ThreadCall, ThreadJob, ThreadOutcome } from './thread-task.js';
 
 export type PoolFailure = { outcome: TaskOutcome; error: SerializedError; exhausted?: TaskResult['exhausted'] };
 
@@ -40,9 +40,10 @@ export class FunctionPool {
   }
 
   /** Runs calls one after another in one thread; a crashed or stopped thread becomes a PoolFailure. */
-  async run(calls: ThreadCall[], memoryMb: number, signal: AbortSignal | null): Promise<ThreadOutcome[] | PoolFailure> {
+  async run(calls: ThreadCall[], memoryMb: number, signal: AbortSignal | null, watchCollections: boolean): Promise<ThreadOutcome[] | PoolFailure> {
     try {
-      return (await this.pool(memoryMb).run(calls, signal ? { signal } : undefined)) as ThreadOutcome[];
+      const job: ThreadJob = { calls, watchCollections };
+      return (await this.pool(memoryMb).run(job, signal ? { signal } : undefined)) as ThreadOutcome[];
     } catch (err) {
       if (signal?.aborted) {
         const why = signal.reason as { outcome?: TaskOutcome; message?: string } | undefined;

@@ -26,10 +26,17 @@ export interface ThreadOutcome {
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 
-export default async function runCalls(calls: ThreadCall[]): Promise<ThreadOutcome[]> {
+export interface ThreadJob {
+  calls: ThreadCall[];
+  /** Watch garbage collections for the memory peak (off for jobs of sub-millisecond calls). */
+  watchCollections: boolean;
+}
+
+export default async function runCalls(job: ThreadJob): Promise<ThreadOutcome[]> {
+  const calls = job.calls;
   const out: ThreadOutcome[] = new Array(calls.length);
   // Measured per job: a batch of short calls shares its CPU time by wall time and reports its peak.
-  const usage = new ThreadUsage();
+  const usage = new ThreadUsage(job.watchCollections);
   for (let i = 0; i < calls.length; i++) {
     const started = Date.now() / 1000;
     const r = await runCall(calls[i]);

@@ -1,12 +1,20 @@
 // What a thread uses while it runs calls: its own CPU time (Linux /proc/thread-self/schedstat, in ns) and
 // the peak of its isolate's heap plus external memory (V8's GC profiler sees the heap just before each
-// collection, which is where the peaks are).
-import { readFileSync } from 'node:fs';
+// collection, which is where the peaks are; for jobs of sub-millisecond calls the profiler costs more than the
+// calls, so they are measured by the heap at start and end only).
+import { openSync, readSync } from 'node:fs';
 import { GCProfiler, getHeapStatistics } from 'node:v8';
+
+// Opened once per thread: /proc/thread-self resolves to the thread that opens it, and a re-read of an open
+// file costs a few microseconds where open+read+close costs tens.
+let schedstat: number | null = null;
+const buf = Buffer.alloc(128);
 
 function threadCpuSeconds(): number {
   try {
-    return Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]) / 1e9;
+    schedstat ??= openSync('/proc/thread-self/schedstat', 'r');
+    const n = readSync(schedstat, buf, 0, buf.length, 0);
+    return Number(buf.toString('latin1', 0, n).split(' ')[0]) / 1e9;
   } catch {
     return process.cpuUsage().user / 1e6; // not Linux: the process's, the best there is
   }
@@ -20,16 +28,17 @@ function heapInUse(): number {
 export class ThreadUsage {
   private readonly cpu0 = threadCpuSeconds();
   private readonly base = heapInUse();
-  private readonly gc = new GCProfiler();
+  private readonly gc: GCProfiler | null;
 
-  constructor() {
-    this.gc.start();
+  constructor(watchCollections: boolean) {
+    this.gc = watchCollections ? new GCProfiler() : null;
+    this.gc?.start();
   }
 
   /** CPU seconds and peak MB above what the thread held when measuring began. */
   stop(): { cpuTime: number; memory: number } {
     let peak = heapInUse();
-    for (const g of this.gc.stop()?.statistics ?? []) {
+    for (const g of this.gc?.stop()?.statistics ?? []) {
       const h = g.beforeGC.heapStatistics as { usedHeapSize: number; externalMemory?: number };
       peak = Math.max(peak, h.usedHeapSize + (h.externalMemory ?? 0));
     }

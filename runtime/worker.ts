@@ -51,6 +51,8 @@ interface Batch {
 /** Most calls sent to a thread in one job, and the longest a job of short calls should take. */
 const MAX_BATCH = 256;
 const BATCH_SECONDS = 0.002;
+/** Calls shorter than this on average are measured without watching garbage collections (it costs more). */
+const GC_WATCH_SECONDS = 0.001;
 
 /** Thrown when the manager refuses this worker for good (wrong password, protocol mismatch). */
 export class WorkerRefusedError extends Error {
@@ -281,7 +283,7 @@ export class Worker {
     const missing = (specs as FunctionTaskSpec[]).find((s) => !this.envs.has(s.env));
     const work: Promise<ThreadOutcome[] | PoolFailure> = missing
       ? Promise.resolve({ outcome: 'environment-failure', error: encodeError(new Error(`environment ${missing.env} is not on this worker (it was refused or never sent)`)) })
-      : this.pool!.run(calls, head.resources.memory, abort.signal);
+      : this.pool!.run(calls, head.resources.memory, abort.signal, !((this.callSeconds.get(head.env) ?? 1) < GC_WATCH_SECONDS));
     work.then((res) => {
       if (Array.isArray(res)) return this.complete(batch, res);
       if ((res.outcome === 'thread-crash' || res.outcome === 'resource-exhaustion') && specs.length > 1) return this.retryAlone(batch);
