@@ -14,7 +14,11 @@ import { readSpecFile } from './read-spec.js';
 import { stageEnvironment } from './stage-environment.js';
 import { writeTarGz } from './deterministic-tar.js';
 
-export type PackOptions = { out: string } & ({ file: string; functionName?: string } | { specFile: string });
+export type PackOptions = { out: string; onStep?: PackStepListener } & ({ file: string; functionName?: string } | { specFile: string });
+
+/** The steps of a pack, for a progress bar: analyze, stage, hash, archive. */
+export const PACK_STEPS = ['analyze', 'stage files', 'hash files', 'write archive'] as const;
+export type PackStepListener = (done: number, step: (typeof PACK_STEPS)[number]) => void;
 
 export interface PackResult {
   out: string;
@@ -47,9 +51,11 @@ export async function packEnvironment(options: PackOptions): Promise<PackResult>
     spec = analysis.spec;
   }
 
+  options.onStep?.(1, 'analyze');
   const stage = mkdtempSync(join(tmpdir(), 'trellis-pack-'));
   try {
     const staged = await stageEnvironment(stage, analysis, extraData, spec);
+    options.onStep?.(2, 'stage files');
     const files: Record<string, string> = {};
     let contentBytes = 0;
     for (const f of listFiles(stage)) {
@@ -57,6 +63,7 @@ export async function packEnvironment(options: PackOptions): Promise<PackResult>
       files[relative(stage, f).split('\\').join('/')] = sha256(data);
       contentBytes += data.length;
     }
+    options.onStep?.(3, 'hash files');
     const manifest = signManifest({
       format: MANIFEST_FORMAT,
       entry: BUNDLE_FILE,
@@ -71,6 +78,7 @@ export async function packEnvironment(options: PackOptions): Promise<PackResult>
     writeFileSync(join(stage, MANIFEST_FILE), manifestText);
     const out = resolve(options.out);
     await writeTarGz(stage, [MANIFEST_FILE, ...Object.keys(files)], out, MANIFEST_FILE);
+    options.onStep?.(4, 'write archive');
     return { out, hash: manifest.hash, bytes: statSync(out).size, contentBytes: contentBytes + manifestText.length, manifest, analysis };
   } finally {
     rmSync(stage, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // `trellis pack FILE|SPEC.json [--function NAME] -o env.tar.gz`: builds an environment archive.
 import { Command } from 'commander';
-import { packEnvironment } from '../analyzer/pack-environment.js';
+import { packEnvironment, PACK_STEPS } from '../analyzer/pack-environment.js';
+import { createProgress } from '../lib/progress.js';
 import { analyzerStep } from './analyze-command.js';
 
 export function packCommand(): Command {
@@ -15,11 +16,15 @@ export function packCommand(): Command {
       if (isSpec && o.function !== undefined) {
         throw new Error(`pack: --function goes with a module; a spec names its function in "function.export" (got --function ${o.function} and ${file})`);
       }
+      // A bar on a terminal (packing a heavy package takes seconds); nothing when piped.
+      const bar = createProgress({ label: 'pack', total: PACK_STEPS.length, enabled: !o.json });
+      const onStep = (done: number) => bar.update(done);
       const r = await analyzerStep('pack', () =>
         packEnvironment(
-          isSpec ? { specFile: file, out: o.output } : { file, ...(o.function !== undefined ? { functionName: o.function } : {}), out: o.output },
+          isSpec ? { specFile: file, out: o.output, onStep }
+            : { file, ...(o.function !== undefined ? { functionName: o.function } : {}), out: o.output, onStep },
         ),
-      );
+      ).finally(() => bar.stop());
       const files = Object.keys(r.manifest.files).length + 1;
       if (o.json) {
         console.log(JSON.stringify({ archive: r.out, hash: r.hash, bytes: r.bytes, contentBytes: r.contentBytes, files }));

@@ -71,6 +71,32 @@ describe('progress', function () {
     assert.match(screen, /packed 4 files/);
   });
 
+  it('trellis pack draws its bar on a terminal and prints only its result on a pipe', async function () {
+    if (!existsSync('/usr/bin/script')) {
+      console.log('      skipped: util-linux `script` is needed to make a terminal (apt-get install util-linux)');
+      this.skip();
+    }
+    const cli = join(PROJECT_ROOT, 'dist/cli/main.js');
+    const app = join(PROJECT_ROOT, 'fixtures/env-app/src/data-files.js');
+    const out = join(mkdtempSync(join(tmpdir(), 'trellis-pack-tty-')), 'env.tar.gz');
+    const args = `[${JSON.stringify(cli)}, 'pack', ${JSON.stringify(app)}, '--function', 'wordCount', '-o', ${JSON.stringify(out)}]`;
+    const screen = await onTerminal(`
+      const { spawnSync } = await import('node:child_process');
+      const r = spawnSync(process.execPath, ${args}, { stdio: 'inherit' });
+      process.exit(r.status ?? 1);
+    `);
+    assert.match(screen, /pack \[[█░]+\] 100% \| 4\/4/);
+    const piped = await new Promise<string>((resolve) => {
+      const c = spawn(process.execPath, [cli, 'pack', app, '--function', 'wordCount', '-o', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      c.stdout.on('data', (d: Buffer) => { text += d.toString(); });
+      c.stderr.on('data', (d: Buffer) => { text += d.toString(); });
+      c.on('exit', () => resolve(text));
+    });
+    assert.doesNotMatch(piped, /\[[█░]+\]/);
+    assert.match(piped, /env\.tar\.gz: environment [0-9a-f]{64}/);
+  });
+
   it('is off when asked, even on a terminal', () => {
     const out = collect(true);
     const p = createProgress({ label: 'x', total: 3, stream: out, enabled: false });
