@@ -20,7 +20,8 @@ export function statusCommand(): Command {
     .action(async (addr: { host: string; port: number }, o: Record<string, unknown>) => {
       const password = o.passwordFile ? readPasswordFile(o.passwordFile as string) : null;
       const sections = (['workers', 'tasks', 'categories', 'summary'] as StatusSection[]).filter((s) => o[s]);
-      const status = await queryStatus({ host: addr.host, port: addr.port, password, timeout: o.timeout as number }) as StatusView;
+      const wantTasks = sections.length === 0 || sections.includes('tasks');
+      const status = await queryStatus({ host: addr.host, port: addr.port, password, timeout: o.timeout as number, tasks: wantTasks }) as StatusView;
       const where = `${addr.host}:${addr.port}`;
       console.log(o.json ? JSON.stringify(statusJson(status, sections), null, 2) : statusText(status, where, sections));
     });

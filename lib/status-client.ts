@@ -9,6 +9,8 @@ export interface StatusQuery {
   password?: string | null;
   /** Seconds to wait for the whole exchange. Default 10. */
   timeout?: number;
+  /** Also ask for the running and the latest finished tasks (status.taskList). */
+  tasks?: boolean;
 }
 
 export function queryStatus(q: StatusQuery): Promise<ManagerStatus> {
@@ -30,7 +32,7 @@ export function queryStatus(q: StatusQuery): Promise<ManagerStatus> {
     socket.once('error', (err) => done(new Error(`cannot reach the manager at ${where}: ${err.message}`)));
     socket.once('connect', () => {
       conn = new Connection(socket, { role: 'status', password: q.password ?? null, label: `manager ${where}`, log: () => {} });
-      conn.onReady = () => conn!.send({ type: 'status-request' });
+      conn.onReady = () => conn!.send({ type: 'status-request', tasks: q.tasks === true });
       conn.onMessage = (msg) => {
         if (msg.type === 'status-reply') done(null, msg.status as ManagerStatus);
       };

@@ -32,6 +32,19 @@ export interface CategoryStatus {
   efficiency: { cores: number; memory: number; disk: number };
 }
 
+/** One task in `trellis status --tasks`: where it runs, what it was given, what it used (when done). */
+export interface TaskListEntry {
+  id: number;
+  category: string;
+  state: 'running' | 'done';
+  worker: string | null;
+  allocation: ResourceAmounts;
+  /** Epoch seconds it was sent to its worker. */
+  dispatched: number;
+  result?: string;
+  measured?: { wallTime: number; cpuTime: number; memory: number; disk?: number };
+}
+
 export interface ManagerStatus {
   name: string;
   port: number | null;
@@ -40,4 +53,6 @@ export interface ManagerStatus {
   workers: WorkerStatus[];
   tasks: { preparing: number; waiting: number; running: number; retrieved: number; done: number };
   categories: CategoryStatus[];
+  /** Only in answers to a status query that asked for tasks: at most 1000 running, the last 100 finished. */
+  taskList?: { running: TaskListEntry[]; recent: TaskListEntry[] };
 }

@@ -13,7 +13,7 @@ import { formatResources } from '../resources.js';
 import { Tunables } from '../tunables.js';
 import { announceProblem, resultProblem } from '../message-checks.js';
 import type { ManagerEvent, WorkerInfo } from '../events.js';
-import type { ManagerStatus } from '../status.js';
+import type { ManagerStatus, TaskListEntry } from '../status.js';
 import type { Core, CoreOptions, CoreTaskRecord, DoneReport, FinalResult } from './types.js';
 import { Worker } from '../../runtime/worker.js';
 import { Categories, usedAmounts } from './categories.js';
@@ -35,6 +35,8 @@ export class InlineCore implements Core {
   private readonly files = new Map<string, Uint8Array>();
   private readonly execMean = new Map<string, { mean: number; n: number }>();
   private readonly categories = new Categories();
+  /** The last finished tasks, for `trellis status --tasks`. */
+  private readonly recent: TaskListEntry[] = [];
   /** Per category: tasks waiting and running, and the latest allocation given. */
   private readonly live = new Map<string, { waiting: number; running: number; sample: ResourceAmounts | null }>();
   private readonly tunables = new Tunables();
@@ -147,6 +149,17 @@ export class InlineCore implements Core {
       tasks: { preparing: 0, waiting: this.waitingCount, running: this.runningCount, retrieved: 0, done: this.doneCount },
       categories: this.categories.status(this.live),
     };
+  }
+
+  /** Running tasks (at most 1000) and the last finished ones, for `trellis status --tasks`. */
+  taskList(): { running: TaskListEntry[]; recent: TaskListEntry[] } {
+    const running: TaskListEntry[] = [];
+    for (const t of this.tasks.values()) {
+      if (t.state !== 'running') continue;
+      running.push({ id: t.id, category: t.category, state: 'running', worker: t.worker, allocation: t.resources, dispatched: t.dispatched });
+      if (running.length >= 1000) break;
+    }
+    return { running, recent: [...this.recent] };
   }
 
   async close(): Promise<void> {
@@ -348,6 +361,9 @@ export class InlineCore implements Core {
     this.tasks.delete(t.id);
     this.doneCount++;
     if (report?.outputs) delete report.outputs; // written to their local paths; the application needs no copy
+    this.recent.push({ id: t.id, category: t.category, state: 'done', worker: t.worker, allocation: t.resources, dispatched: t.dispatched,
+      result, measured: report?.measured ? { wallTime: report.finished - report.started, ...report.measured } : undefined });
+    if (this.recent.length > 100) this.recent.shift();
     const d: DoneReport = { id: t.id, result, worker: t.worker, dispatched: t.dispatched, lostCount: t.lostCount,
       allocation: t.resources, exhaustions: t.exhaustions };
     if (report) d.report = report;
@@ -377,7 +393,7 @@ export class InlineCore implements Core {
     conn.onMessage = (msg: AnyMessage) => {
       if (conn.peerHello?.role === 'status') {
         if (msg.type !== 'status-request') return conn.fail(`bad frame: a status client may only send "status-request", got "${msg.type}"`);
-        conn.send({ type: 'status-reply', status: this.status() });
+        conn.send({ type: 'status-reply', status: msg.tasks ? { ...this.status(), taskList: this.taskList() } : this.status() });
         return;
       }
       if (link) {

@@ -1,7 +1,7 @@
 // Text tables for `trellis status`: workers, tasks, categories, the worker summary. Category records are
 // shown with whatever fields the manager reports (nested objects flattened to dotted column names).
 import Table from 'cli-table3';
-import type { StatusView } from '../logs/observed-manager.js';
+import type { StatusView, TaskRow } from '../logs/observed-manager.js';
 import { workersSummary } from './workers-summary.js';
 
 export type StatusSection = 'workers' | 'tasks' | 'categories' | 'summary';
@@ -36,7 +36,17 @@ export function tasksTable(s: StatusView): string {
   const rows: (string | number)[][] = [['preparing', t.preparing ?? 0], ['waiting', t.waiting], ['running', t.running],
     ['done', t.done]];
   if (t.retrieved !== undefined) rows.push(['retrieved', t.retrieved]);
-  return table(['tasks', 'count'], rows);
+  const parts = [table(['tasks', 'count'], rows)];
+  const list = s.taskList;
+  if (list) {
+    const alloc = (a: TaskRow['allocation']) => `${a.cores} cores, ${mb(a.memory)}, ${mb(a.disk)}${a.gpus ? `, ${a.gpus} gpus` : ''}`;
+    parts.push(list.running.length === 0 ? 'no task running' : table(['running', 'category', 'worker', 'allocation', 'for'],
+      list.running.map((r) => [r.id, r.category, r.worker ?? '', alloc(r.allocation), ago(r.dispatched)])));
+    parts.push(list.recent.length === 0 ? 'no task finished yet' : table(['finished', 'category', 'result', 'worker', 'allocation', 'wall s', 'cpu s', 'memory'],
+      list.recent.map((r) => [r.id, r.category, r.result ?? '', r.worker ?? '', alloc(r.allocation),
+        r.measured ? r.measured.wallTime.toFixed(3) : '', r.measured ? r.measured.cpuTime.toFixed(3) : '', r.measured ? mb(r.measured.memory) : ''])));
+  }
+  return parts.join('\n\n');
 }
 
 /** Category records as rows: an array of records, or a record keyed by category name. */
@@ -94,7 +104,7 @@ export function statusJson(s: StatusView, sections: StatusSection[]): unknown {
   const out: Record<string, unknown> = { name: s.name };
   for (const section of sections) {
     if (section === 'workers') out.workers = s.workers;
-    else if (section === 'tasks') out.tasks = s.tasks;
+    else if (section === 'tasks') { out.tasks = s.tasks; if (s.taskList) out.taskList = s.taskList; }
     else if (section === 'categories') out.categories = categoryRecords(s.categories);
     else out.summary = workersSummary(s);
   }

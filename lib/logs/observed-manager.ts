@@ -24,6 +24,18 @@ export interface StatusView {
   categories?: unknown;
   /** Where the manager's time went, when it reports it (seconds by activity). */
   timeSpent?: unknown;
+  /** Running and latest finished tasks, in answers to a status query that asked for them. */
+  taskList?: { running: TaskRow[]; recent: TaskRow[] };
+}
+
+export interface TaskRow {
+  id: number;
+  category: string;
+  worker: string | null;
+  allocation: ResourceAmounts;
+  dispatched: number;
+  result?: string;
+  measured?: { wallTime: number; cpuTime: number; memory: number; disk?: number };
 }
 
 export interface ObservedManager {

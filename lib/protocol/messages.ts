@@ -66,7 +66,8 @@ export interface CommandTaskSpec {
 export type TaskSpec = FunctionTaskSpec | CommandTaskSpec;
 
 export interface Cancel { type: 'cancel'; id: number }
-export interface StatusRequest { type: 'status-request' }
+/** `tasks: true` also asks for the running tasks and the latest finished ones (see TaskListEntry). */
+export interface StatusRequest { type: 'status-request'; tasks?: boolean }
 /** The manager's status (see ManagerStatus in lib/manager.ts), as plain data. */
 export interface StatusReply { type: 'status-reply'; status: unknown }
 export interface Shutdown { type: 'shutdown'; reason: string }

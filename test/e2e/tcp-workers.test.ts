@@ -119,6 +119,16 @@ describe('trellis worker processes over TCP', function () {
     const s = await queryStatus({ host: '127.0.0.1', port, password: 'correct horse' });
     assert.equal(s.workers.length, 1);
     assert.equal(s.workers[0].resources.cores, 3);
+    assert.equal(s.taskList, undefined, 'tasks are listed only when asked for');
+    const id = manager.submit(new FunctionTask(nap, 1500, 1).setOptions({ category: 'naps', memory: 100 }));
+    await until(() => manager.status().tasks.running === 1, 10_000, 'the task to run');
+    const withTasks = await queryStatus({ host: '127.0.0.1', port, password: 'correct horse', tasks: true });
+    assert.deepEqual(withTasks.taskList!.running.map((r) => [r.id, r.category, r.allocation.memory]), [[id, 'naps', 100]]);
+    await drain(manager);
+    const after = await queryStatus({ host: '127.0.0.1', port, password: 'correct horse', tasks: true });
+    const done = after.taskList!.recent.find((r) => r.id === id)!;
+    assert.equal(done.result, 'success');
+    assert.ok(done.measured!.wallTime >= 1.4);
     await assert.rejects(queryStatus({ host: '127.0.0.1', port, password: 'nope' }), /authentication failed/);
   });
 
