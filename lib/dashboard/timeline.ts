@@ -10,14 +10,7 @@ const MAX_WORKER_ROWS = 100;
 const MAX_TIMELINE_COLUMNS = 400;
 const MAX_CATEGORIES = 12;
 
-interface WorkerTrack {
-  name: string;
-  host: string;
-  cores: number;
-  connectedAt: number | null;
-  disconnectedAt: number | null;
-  reason: string | null;
-  tasksDone: number;
+interface WorkerTrack extends Omit<WorkerRow, 'segments'> {
   running: number;
   order: number;
   /** Tasks running over time; -1 while not connected. */
