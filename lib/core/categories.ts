@@ -54,6 +54,10 @@ export class Categories {
     c.mode = mode;
   }
 
+  modeOf(name: string): AllocationMode {
+    return this.get(name).mode;
+  }
+
   setMax(name: string, max: Partial<Resources>): void {
     this.get(name).allocator.setMax(max);
   }

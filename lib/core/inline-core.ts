@@ -38,7 +38,7 @@ export class InlineCore implements Core {
   /** The last finished tasks, for `trellis status --tasks`. */
   private readonly recent: TaskListEntry[] = [];
   /** Per category: tasks waiting and running, and the latest allocation given. */
-  private readonly live = new Map<string, { waiting: number; running: number; sample: ResourceAmounts | null }>();
+  private readonly live = new Map<string, LiveCounts>();
   private readonly tunables = new Tunables();
   private nextWorkerId = 1;
   /** Where the next search for a worker starts, so placements rotate over workers. */
@@ -49,9 +49,6 @@ export class InlineCore implements Core {
   private events = false;
   private closed = false;
   private doneCount = 0;
-  /** Tasks by state, kept as they change so status() costs nothing per task. */
-  private waitingCount = 0;
-  private runningCount = 0;
   private readonly warned = new Set<number>();
   private embedded: { worker: Worker; done: Promise<unknown> } | null = null;
   /** Links that were sent something in the current dispatch pass: flushed at its end. */
@@ -104,8 +101,7 @@ export class InlineCore implements Core {
     t.asked = rec.resources;
     t.resources = this.categories.firstAllocation(t.category, t.asked, t.explicit);
     this.tasks.set(t.id, t);
-    this.waitingCount++;
-    this.liveOf(t.category).waiting++;
+    this.count(t.category, null, 'waiting');
     this.queue.push(t);
     if (this.events) this.emitTask(t);
     this.scheduleDispatch();
@@ -146,7 +142,7 @@ export class InlineCore implements Core {
         running: w.assigned.size - w.backlog.length, queuedOnWorker: w.backlog.length, tasksDone: w.tasksDone,
         connectedAt: w.connectedAt,
       })),
-      tasks: { preparing: 0, waiting: this.waitingCount, running: this.runningCount, retrieved: 0, done: this.doneCount },
+      tasks: { preparing: 0, waiting: sum(this.live, 'waiting'), running: sum(this.live, 'running'), retrieved: 0, done: this.doneCount },
       categories: this.categories.status(this.live),
     };
   }
@@ -250,12 +246,7 @@ export class InlineCore implements Core {
 
   private send(w: WorkerLink, t: CoreTask): void {
     t.state = 'running';
-    this.waitingCount--;
-    this.runningCount++;
-    const live = this.liveOf(t.category);
-    live.waiting--;
-    live.running++;
-    live.sample = t.resources;
+    this.count(t.category, 'waiting', 'running').sample = t.resources;
     t.worker = w.name;
     t.link = w;
     t.dispatched = now();
@@ -316,23 +307,23 @@ export class InlineCore implements Core {
   /** Puts a running task back at the front of the queue. */
   private requeue(t: CoreTask): void {
     t.state = 'waiting';
-    this.runningCount--;
-    this.waitingCount++;
-    const live = this.liveOf(t.category);
-    live.running--;
-    live.waiting++;
+    this.count(t.category, 'running', 'waiting');
     t.link = undefined;
     this.queue.unshift(t);
     if (this.events) this.emitTask(t);
     this.scheduleDispatch();
   }
 
-  private liveOf(category: string): { waiting: number; running: number; sample: ResourceAmounts | null } {
+  /** Moves a task between states in the per-category counts status() reports (kept as tasks move, so
+   * status() costs nothing per task). */
+  private count(category: string, from: 'waiting' | 'running' | null, to: 'waiting' | 'running' | null): LiveCounts {
     let l = this.live.get(category);
     if (!l) {
       l = { waiting: 0, running: 0, sample: null };
       this.live.set(category, l);
     }
+    if (from) l[from]--;
+    if (to) l[to]++;
     return l;
   }
 
@@ -340,7 +331,7 @@ export class InlineCore implements Core {
     if (what === 'mode') this.categories.setMode(name, value as AllocationMode);
     else if (what === 'max') this.categories.setMax(name, value as Partial<Resources>);
     else this.categories.setFirst(name, value as Partial<Resources>);
-    if (this.events) this.onEvent({ type: 'category', time: now(), category: name, mode: this.categories.status(this.live).find((c) => c.name === name)!.mode,
+    if (this.events) this.onEvent({ type: 'category', time: now(), category: name, mode: this.categories.modeOf(name),
       allocation: this.categories.firstAllocation(name, { cores: 1, memory: 0, disk: 0, gpus: 0 }, {}) });
   }
 
@@ -355,8 +346,7 @@ export class InlineCore implements Core {
 
   private finish(t: CoreTask, result: FinalResult, why?: string, report?: TaskResult): void {
     if (t.state === 'done') return;
-    const live = this.liveOf(t.category);
-    if (t.state === 'waiting') { this.waitingCount--; live.waiting--; } else { this.runningCount--; live.running--; }
+    this.count(t.category, t.state, null);
     t.state = 'done';
     this.tasks.delete(t.id);
     this.doneCount++;
@@ -465,6 +455,14 @@ async function writeOutputs(outputs: { name: string; localPath: string }[], r: T
       throw new Error(`output "${out.name}" could not be written to "${dest.localPath}": ${(err as Error).message}`);
     }
   }
+}
+
+interface LiveCounts { waiting: number; running: number; sample: ResourceAmounts | null }
+
+function sum(live: Map<string, LiveCounts>, key: 'waiting' | 'running'): number {
+  let n = 0;
+  for (const l of live.values()) n += l[key];
+  return n;
 }
 
 function infoOf(w: WorkerLink): WorkerInfo {
