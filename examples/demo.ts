@@ -52,12 +52,13 @@ async function main(): Promise<void> {
     .addOutput('out.gz', join(dir, 'out.gz'));
   manager.submit(gz);
   for (const n of [20, 30]) manager.submit(new FunctionTask(fib, n).setOptions({ category: 'fib' }));
-  console.log('\n  id  kind      result   worker                         exec s   output');
+  console.log('\n  id  kind      result   worker                         exec s   cpu s  peak MB   output');
   for (let t = await manager.wait(30); t; t = await manager.wait(30)) {
     const out = t instanceof CommandTask ? `exit ${t.exitCode}, ${t.stdout.trim()} bytes gzipped, ` +
       `${gunzipSync(readFileSync(join(dir, 'out.gz'))).length} bytes back` : String((t as FunctionTask).output);
     console.log(`  ${String(t.id).padStart(2)}  ${t instanceof CommandTask ? 'command ' : 'function'}  ${t.result!.padEnd(8)} ` +
-      `${(t.worker ?? '').padEnd(30)} ${t.executionTime.toFixed(4).padStart(7)}   ${out}`);
+      `${(t.worker ?? '').padEnd(30)} ${t.executionTime.toFixed(4).padStart(7)} ${(t.measured?.cpuTime ?? 0).toFixed(3).padStart(7)} ` +
+      `${(t.measured?.memory ?? 0).toFixed(1).padStart(8)}   ${out}`);
   }
   await manager.close();
 }
