@@ -39,7 +39,9 @@ export async function runCommand(spec: CommandTaskSpec, sandboxRoot: string, fil
     let words: string[] | null = PLAIN_COMMAND.test(spec.command) ? spec.command.trim().split(/\s+/) : null;
     if (words && SHELL_ONLY.has(words[0])) words = null;
     const sub = execa(words ? words[0] : spec.command, words ? words.slice(1) : [], {
-      shell: !words, cwd: dir, env, extendEnv: true, reject: false, stdin: 'ignore', stripFinalNewline: false,
+      // Only when there is something to add: handing execa an env object makes every spawn markedly slower.
+      ...(Object.keys(env).length ? { env, extendEnv: true } : {}),
+      shell: !words, cwd: dir, reject: false, stdin: 'ignore', stripFinalNewline: false,
       maxBuffer: MAX_CAPTURE_BYTES, cancelSignal: signal, forceKillAfterDelay: 2000,
       timeout: spec.wallTime === null ? undefined : spec.wallTime * 1000,
     });

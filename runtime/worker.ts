@@ -1,7 +1,7 @@
 // A worker: connects to a manager, announces its resources, and runs the tasks it is sent — function calls
 // in warm threads, commands as processes — never more at once than its cores, memory, disk and gpus allow.
 import { connect } from 'node:net';
-import { hostname, tmpdir, userInfo } from 'node:os';
+import { availableParallelism, hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { Connection } from '../lib/protocol/connection.js';
@@ -11,7 +11,8 @@ import { fitsWithin, addTo, formatResources, sameResources } from '../lib/resour
 import { detectResources } from './machine-resources.js';
 import { ContentCache } from './content-cache.js';
 import { FunctionPool } from './function-pool.js';
-import { runCommand, type CommandReport } from './command-runner.js';
+import type { CommandReport } from './command-runner.js';
+import { CommandHost } from './command-host-client.js';
 import type { ThreadOutcome } from './thread-task.js';
 import type { PoolFailure } from './function-pool.js';
 import { GpuSlots } from './gpu-slots.js';
@@ -76,6 +77,8 @@ export class Worker {
   private readonly log: (line: string) => void;
   private readonly startedAt = Date.now();
   private pool: FunctionPool | null = null;
+  /** Command hosts, one per core this machine has (up to the worker's cores): forks go on in parallel. */
+  private readonly commands: CommandHost[];
   private conn: Connection | null = null;
   private stopping: string | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
@@ -96,6 +99,8 @@ export class Worker {
     this.files = new ContentCache(join(cacheDir, 'files'));
     this.sandboxRoot = join(cacheDir, 'sandboxes', `${process.pid}-${Date.now().toString(36)}`);
     this.gpus = new GpuSlots(this.resources.gpus);
+    const hosts = Math.max(1, Math.min(Math.ceil(this.resources.cores), availableParallelism()));
+    this.commands = Array.from({ length: hosts }, () => new CommandHost(this.sandboxRoot, this.files.dir));
     this.log = opts.log === false ? () => {} : opts.log ?? ((line) => console.error(line));
   }
 
@@ -128,6 +133,7 @@ export class Worker {
       if (wallTimer) clearTimeout(wallTimer);
       if (this.idleTimer) clearTimeout(this.idleTimer);
       this.abandonAll();
+      for (const h of this.commands) h.stop();
       await this.pool.close();
       rmSync(this.sandboxRoot, { recursive: true, force: true });
     }
@@ -274,7 +280,7 @@ export class Worker {
     for (const s of specs) this.running.set(s.id, batch);
     const started = Date.now() / 1000;
     if (head.kind === 'command') {
-      runCommand(head, this.sandboxRoot, this.files, gpuIds, abort.signal)
+      this.commands[head.id % this.commands.length].run(head, gpuIds, abort.signal)
         .catch((err: Error): CommandReport => ({ outcome: 'environment-failure', error: encodeError(err) }))
         .then((report) => this.complete(batch, [{ ...report, started, finished: Date.now() / 1000 }]));
       return;

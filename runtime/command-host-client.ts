@@ -1,0 +1,53 @@
+// The worker's side of the command host (command-host.ts): forks it on the first command, sends it commands
+// and cancellations, and fails what was running if it dies (the next command forks a new one).
+import { fork, type ChildProcess } from 'node:child_process';
+import type { CommandTaskSpec } from '../lib/protocol/messages.js';
+import { encodeError } from '../lib/protocol/payload.js';
+import type { CommandReport } from './command-runner.js';
+import type { HostReply, HostRequest } from './command-host.js';
+
+export class CommandHost {
+  private child: ChildProcess | null = null;
+  private readonly pending = new Map<number, (r: CommandReport) => void>();
+
+  constructor(private readonly sandboxRoot: string, private readonly filesDir: string) {}
+
+  run(spec: CommandTaskSpec, gpuIds: number[] | null, signal: AbortSignal): Promise<CommandReport> {
+    const child = this.start();
+    return new Promise((resolve) => {
+      this.pending.set(spec.id, resolve);
+      child.send({ type: 'run', id: spec.id, spec, sandboxRoot: this.sandboxRoot, filesDir: this.filesDir, gpuIds } satisfies HostRequest);
+      signal.addEventListener('abort', () => {
+        const reason = signal.reason as { outcome?: string; message?: string } | undefined;
+        child.send({ type: 'cancel', id: spec.id, reason: { outcome: reason?.outcome ?? 'cancelled', message: reason?.message ?? 'stopped' } });
+      }, { once: true });
+    });
+  }
+
+  private start(): ChildProcess {
+    if (this.child) return this.child;
+    const child = fork(new URL('./command-host.js', import.meta.url), [], {
+      serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.on('message', (m: HostReply) => {
+      const resolve = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      resolve?.(m.report);
+    });
+    child.on('exit', (code, sig) => {
+      if (this.child === child) this.child = null;
+      const why = `the command host process exited (${sig ?? `code ${code}`})`;
+      for (const resolve of this.pending.values()) resolve({ outcome: 'environment-failure', error: encodeError(new Error(why)) });
+      this.pending.clear();
+    });
+    child.unref();
+    (child.channel as unknown as { unref?: () => void } | undefined)?.unref?.();
+    this.child = child;
+    return child;
+  }
+
+  stop(): void {
+    this.child?.kill('SIGTERM');
+    this.child = null;
+  }
+}
