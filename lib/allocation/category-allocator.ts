@@ -27,6 +27,24 @@ export function probeFor(worker: Partial<Resources>): Record<AutoResource, numbe
   return probe;
 }
 
+/**
+ * cost-bucketing's probe: the geometric mean between one core's share of the worker and the whole
+ * worker, i.e. √cores cores and 1/√cores of its memory and disk (8 cores and 1/8 of a 64-core worker).
+ * A task's need can be anything from one core's share to a whole worker; this probe keeps the worst
+ * ratio either way (need / probe: stretched or exhausted; probe / need: wasted) to √cores, where one
+ * core's share risks a 64x stretch or failure and a whole worker waits for an idle worker in a busy pool.
+ */
+export function costProbeFor(worker: Partial<Resources>): Record<AutoResource, number> {
+  const probe = { ...DEFAULT_PROBE };
+  if (worker.cores && worker.cores >= 1) {
+    const k = Math.sqrt(worker.cores);
+    probe.cores = k;
+    if (worker.memory) probe.memory = Math.floor(worker.memory / k);
+    if (worker.disk) probe.disk = Math.floor(worker.disk / k);
+  }
+  return probe;
+}
+
 /** Work Queue's histogram bucket sizes. */
 export const HISTOGRAM_BUCKET_SIZES: Readonly<Record<AutoResource, number>> = Object.freeze({ cores: 1, memory: 250, disk: 250 });
 
@@ -72,7 +90,7 @@ export interface CategoryState {
 
 function checkCount(what: string, n: number | undefined, fallback: number): number {
   if (n === undefined) return fallback;
-  if (!Number.isInteger(n) || n < 1) throw new TypeError(`${what}: expected an integer >= 1, got ${JSON.stringify(n)}`);
+  if (!Number.isInteger(n) || n < 1) throw new TypeError(`${what}: expected an integer >= 1, got ${typeof n === 'number' ? String(n) : JSON.stringify(n)}`);
   return n;
 }
 
@@ -131,6 +149,8 @@ export class CategoryAllocator {
   /** The largest worker connected: "a whole worker" for retries and the cap of every allocation. */
   setWorker(worker: Partial<Resources> | undefined): void {
     this.worker = { ...checkPartial('worker', worker) };
+    // The probe depends on the worker.
+    if (this.bucketing) this.rebuildBucketing();
   }
 
   /** The allocation for a task's first attempt; `explicit` is what the task itself asks for. */
@@ -174,6 +194,11 @@ export class CategoryAllocator {
       }
     } else {
       for (const r of auto) next[r] = escalate(this.base(r), floor[r]);
+    }
+    // Cores are not enforced, so a task can run (slower) on fewer than it uses: its retry gets at
+    // least what the monitor saw it use, as for every resource it did not exhaust.
+    for (const r of AUTO_RESOURCES) {
+      if (!auto.includes(r) && explicit[r] === undefined) next[r] = Math.max(next[r], Math.min(measured[r] ?? 0, this.cap(r)));
     }
     for (const r of auto) next[r] = Math.min(next[r], this.cap(r));
     return { retry: true, allocation: next };
@@ -222,9 +247,12 @@ export class CategoryAllocator {
     return Math.min(this.max[r] ?? Infinity, this.worker[r] ?? Infinity);
   }
 
-  /** Allocation before learning, and the base of the doubling. */
+  /**
+   * Allocation before learning, and the base of the doubling: `first`, else `probe`, else
+   * `costProbeFor` in cost-bucketing and `probeFor` (one core's share) in the other modes.
+   */
   private base(r: AutoResource): number {
-    return this.first[r] ?? this.probeSet[r] ?? probeFor(this.worker)[r];
+    return this.first[r] ?? this.probeSet[r] ?? (this.mode === 'cost-bucketing' ? costProbeFor(this.worker) : probeFor(this.worker))[r];
   }
 
   private autoFirst(r: AutoResource): number {
@@ -267,7 +295,7 @@ export class CategoryAllocator {
   private rebuildBucketing(): void {
     const states = {} as Record<AutoResource, ResourcePredictor>;
     for (const r of AUTO_RESOURCES) {
-      if (this.mode === 'cost-bucketing') states[r] = new LadderState(this.base(r), this.samples, () => this.ladderContext(r));
+      if (this.mode === 'cost-bucketing') states[r] = new LadderState(this.base(r), this.samples, () => this.ladderContext(r), r !== 'cores');
       else {
         const kind = this.mode === 'greedy-bucketing' ? 'greedy' : 'exhaustive';
         states[r] = new BucketingState({ kind, defaultValue: this.base(r), samples: this.samples }, this.random);

@@ -1,6 +1,8 @@
-// Efficiency of allocations against what tasks used. Time-weighted: Σ used·wall over Σ allocated·wall
-// over every attempt, a failed attempt charged its whole allocation for the task's wall time. Per task:
-// the mean over tasks of used / Σ allocated over its attempts (the wall time cancels).
+// Efficiency of allocations against what tasks used. Time-weighted: Σ used·wall over Σ allocated·duration
+// over every attempt, where wall is the task's own wall time and an attempt's duration is how long it
+// held its allocation (the wall time, stretched when it was given fewer cores than it uses; a failed
+// attempt is charged its whole allocation for that whole time). Per task: the mean over tasks of
+// used·wall / Σ allocated·duration over its attempts.
 import { AUTO_RESOURCES, type AutoResource, type Resources } from './resources.js';
 
 export type AttemptOutcome = 'success' | 'exhausted';
@@ -8,12 +10,14 @@ export type AttemptOutcome = 'success' | 'exhausted';
 export interface AttemptRecord {
   allocation: Resources;
   outcome: AttemptOutcome;
+  /** How long the attempt held its allocation (s); the task's wall time when absent. */
+  duration?: number;
 }
 
 export interface TaskRecord {
   /** What the task really uses (peak cores, memory MB, disk MB). */
   used: Pick<Resources, AutoResource>;
-  /** Its wall time (s): every attempt is charged this long. */
+  /** Its wall time (s) when given at least the cores it uses. */
   wall: number;
   attempts: AttemptRecord[];
   /** Why the task failed for good (e.g. it needs more than a worker), if it did. */
@@ -21,13 +25,13 @@ export interface TaskRecord {
 }
 
 export interface ResourceEfficiency {
-  /** Σ used·wall (resource·s). */
+  /** Σ used·wall (resource·s): what the oracle holds. */
   used: number;
-  /** Σ over attempts of allocated·wall (resource·s). */
+  /** Σ over attempts of allocated·duration (resource·s). */
   allocated: number;
   /** used / allocated; 1 when nothing was allocated. */
   timeWeighted: number;
-  /** Mean over tasks of used / Σ allocated (tasks that neither used nor got any are left out). */
+  /** Mean over tasks of used·wall / Σ allocated·duration (tasks that neither used nor got any are left out). */
   meanPerTask: number;
 }
 
@@ -49,10 +53,11 @@ export function efficiencyStats(tasks: readonly TaskRecord[]): EfficiencyStats {
     let ratioSum = 0;
     let ratioCount = 0;
     for (const t of tasks) {
-      const given = t.attempts.reduce((s, a) => s + a.allocation[r], 0);
-      used += t.used[r] * t.wall;
-      allocated += given * t.wall;
-      if (given > 0) { ratioSum += Math.min(t.used[r], given) / given; ratioCount++; }
+      const given = t.attempts.reduce((s, a) => s + a.allocation[r] * (a.duration ?? t.wall), 0);
+      const need = t.used[r] * t.wall;
+      used += need;
+      allocated += given;
+      if (given > 0) { ratioSum += Math.min(need, given) / given; ratioCount++; }
     }
     out.resources[r] = {
       used, allocated, timeWeighted: allocated > 0 ? used / allocated : 1, meanPerTask: ratioCount ? ratioSum / ratioCount : 1,

@@ -1,5 +1,5 @@
 // The allocation engine's names for the manager and the CLI.
-export { CategoryAllocator, DEFAULT_PROBE, HISTOGRAM_BUCKET_SIZES, probeFor } from './category-allocator.js';
+export { CategoryAllocator, DEFAULT_PROBE, HISTOGRAM_BUCKET_SIZES, costProbeFor, probeFor } from './category-allocator.js';
 export type { CategorySettings, CategoryState, NextAllocation, Outcome } from './category-allocator.js';
 export { ALLOCATION_MODES, isAllocationMode, parseAllocationMode } from './modes.js';
 export type { AllocationMode } from './modes.js';

@@ -1,8 +1,10 @@
 // Per-resource state of `cost-bucketing`: measured values weighted by wall time, the cost-minimizing
-// ladder recomputed after every completion, and a deterministic walk up the ladder on exhaustion.
+// ladder recomputed after every completion, and a deterministic walk up the ladder on exhaustion. For a
+// resource that is not enforced (cores), the first allocation is instead the one level that minimizes
+// the cost of running slower below it (`stretchLevel`).
 import type { ResourcePredictor } from './bucketing.js';
 import type { ValueBucket } from './bucket-types.js';
-import { costPlan, type CostPlan, type TimedPoint } from './cost-ladder.js';
+import { costPlan, stretchLevel, withUnseenTail, type CostPlan, type TimedPoint } from './cost-ladder.js';
 import { PointWindow } from './point-window.js';
 
 export interface LadderContext {
@@ -15,17 +17,28 @@ export interface LadderContext {
 export class LadderState implements ResourcePredictor {
   private readonly window = new PointWindow<TimedPoint>();
   private plan: CostPlan | null = null;
+  private level: number | undefined;
   private dirty = false;
   /** While sampling: the smallest allocation not yet known to be too small for some task. */
   private frontier = 0;
 
-  constructor(private readonly probe: number, private readonly samples: number, private readonly context: () => LadderContext) {}
+  /**
+   * `enforced` false: exceeding the allocation slows the task down (cores) instead of stopping it, so
+   * new tasks get `stretchLevel` rather than the ladder's first level.
+   */
+  constructor(
+    private readonly probe: number, private readonly samples: number, private readonly context: () => LadderContext,
+    private readonly enforced = true,
+  ) {}
 
   get sampling(): boolean {
     return this.window.length < this.samples;
   }
 
-  /** The ladder as buckets: each level with the share of wall time it ends. */
+  /**
+   * The ladder as buckets: each level with the share of measured wall time it ends. The last level is
+   * where a task above everything measured goes (twice the largest value), with share 0.
+   */
   get buckets(): ValueBucket[] {
     const ladder = this.current().ladder;
     const points = this.window.sorted;
@@ -44,30 +57,45 @@ export class LadderState implements ResourcePredictor {
     this.dirty = true;
   }
 
-  /** The first allocation of a new task: the plan's first level, or the probe while sampling. */
+  /**
+   * The first allocation of a new task: the plan's first level (for cores, the stretch level), or the
+   * probe while sampling.
+   */
   predict(previous: number | null): number {
-    if (this.sampling) return Math.max(this.probe, this.frontier, previous === null ? 0 : previous * 2);
+    if (this.sampling) return Math.max(this.probe, this.frontier, previous === null ? 0 : this.doubled(previous));
     const plan = this.current();
-    if (previous === null) return plan.ladder[0];
-    return plan.next(previous) ?? previous * 2;
+    if (previous === null) return this.enforced ? plan.ladder[0] : this.level ?? plan.ladder[0];
+    return Math.max(plan.next(previous) ?? 0, this.doubled(previous));
   }
 
   /**
-   * After an exhaustion at `previous` with the need known to exceed `floor`: the plan's best next level
-   * for tasks above `floor`; above everything measured, `floor` itself when the monitor saw the real
-   * need (floor > previous), else twice `previous`. While sampling, new tasks then start there too.
+   * After an exhaustion at `previous` with the need known to exceed `floor`. When the monitor saw the
+   * real need (floor > previous, e.g. cores), the plan's best next level for tasks above it, else
+   * `floor` itself. When it only knows the task needs more than it had (memory and disk are stopped at
+   * their allocation), the plan's next level but at least twice `previous`: the plan trusts the
+   * measured distribution above `previous`, thin while few tasks are measured, and each step that
+   * turns out too small costs the whole attempt; doubling bounds those steps to log2(need / first).
+   * While sampling, new tasks then start there too.
    */
   retry(previous: number, floor: number): number {
-    const beyond = floor > previous ? floor : previous * 2;
-    const next = this.sampling ? Math.max(this.probe, beyond) : this.current().next(floor) ?? beyond;
+    let next: number;
+    if (floor > previous) next = this.sampling ? Math.max(this.probe, floor) : this.current().next(floor) ?? floor;
+    else next = this.sampling ? Math.max(this.probe, this.doubled(previous)) : Math.max(this.current().next(previous) ?? 0, this.doubled(previous));
     if (this.sampling) this.frontier = Math.max(this.frontier, next);
     return next;
+  }
+
+  private doubled(previous: number): number {
+    return previous > 0 ? 2 * previous : this.probe;
   }
 
   private current(): CostPlan {
     if (this.dirty || !this.plan) {
       const { unit, overhead } = this.context();
-      this.plan = costPlan(this.window.sorted, unit, overhead);
+      const points = this.window.sorted;
+      this.plan = costPlan(withUnseenTail(points), unit, overhead);
+      // Unpriced (no worker known): never stretch, give the largest measured.
+      if (!this.enforced) this.level = overhead > 0 ? stretchLevel(points, unit, overhead) : points.at(-1)?.value;
       this.dirty = false;
     }
     return this.plan;

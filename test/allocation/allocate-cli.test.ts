@@ -28,7 +28,9 @@ describe('trellis allocate', () => {
     const r = trellis('--trace', tiny, '--mode', 'cost-bucketing', ...worker);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /2 tasks on 1 worker\(s\) of cores=2 memory=1000MB disk=1000MB/);
-    assert.match(r.stdout, /\ncost-bucketing +1 +0 +60\.0% \/ 75\.0% +48\.6% \/ 36\.7% .* +40 +2\.000x\n/);
+    // By hand (see the replay test): cores 30 / 74.1 core·s (10/14.1 and 20/60 per task), memory
+    // 17000 / 35070 MB·s (1000/7070 and 16000/28000), disk 300 / 8270 (100/7070 and 200/1200); 70 s against 20.
+    assert.match(r.stdout, /\ncost-bucketing +2 +0 +40\.5% \/ 52\.0% +48\.5% \/ 35\.6% +3\.6% \/ 9\.0% +74 \/ 30 +35\.1k \/ 17\.0k +70 +3\.500x\n/);
     assert.match(r.stdout, /\noracle +0 +0 .* +20 +1\.000x\n/);
     assert.match(r.stdout, /\nwhole-worker +0 +0 .* +30 +1\.500x\n/);
   });
@@ -38,15 +40,16 @@ describe('trellis allocate', () => {
     const r = trellis('--trace', tiny, '--mode', 'cost-bucketing', ...worker, '--json', '--tasks-out', out);
     assert.equal(r.status, 0, r.stderr);
     const json = JSON.parse(r.stdout);
-    assert.equal(json.modes['cost-bucketing'].retries, 1);
+    assert.equal(json.modes['cost-bucketing'].retries, 2);
     assert.equal(json.modes.oracle.makespan, 20);
     const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(lines.length, 6); // 2 tasks x (cost-bucketing, oracle, whole-worker)
     assert.deepEqual(lines[1], {
       mode: 'cost-bucketing', task: 't2', category: 'c', used: { cores: 1, memory_mb: 800, disk_mb: 10 }, wall_s: 20, result: 'success',
       attempts: [
-        { cores: 1, memory_mb: 500, disk_mb: 500, outcome: 'exhausted', exhausted: ['memory'], worker: 0, start_s: 0, end_s: 20 },
-        { cores: 1, memory_mb: 1000, disk_mb: 500, outcome: 'success', exhausted: [], worker: 0, start_s: 20, end_s: 40 },
+        { cores: 1, memory_mb: 200, disk_mb: 20, outcome: 'exhausted', exhausted: ['memory'], worker: 0, start_s: 10, end_s: 30 },
+        { cores: 1, memory_mb: 400, disk_mb: 20, outcome: 'exhausted', exhausted: ['memory'], worker: 0, start_s: 30, end_s: 50 },
+        { cores: 1, memory_mb: 800, disk_mb: 20, outcome: 'success', exhausted: [], worker: 0, start_s: 50, end_s: 70 },
       ],
     });
   });

@@ -90,12 +90,41 @@ describe('allocation: CategoryAllocator', () => {
     assert.deepEqual(next, { retry: true, allocation: resources({ cores: 4, memory: 1000, disk: 500 }) });
   });
 
+  it('cost-bucketing probes with √cores cores and 1/√cores of the memory and disk, within the maximum', () => {
+    // 8 cores, 4000 MB: 2.83 cores and ⌊4000 / 2.83⌋ = 1414 MB.
+    const probe = resources({ cores: Math.SQRT2 * 2, memory: 1414, disk: 1414 });
+    assert.deepEqual(new CategoryAllocator({ mode: 'cost-bucketing', worker }).firstAllocation(), probe);
+    assert.deepEqual(new CategoryAllocator({ mode: 'cost-bucketing', worker, max: { memory: 1000 } }).firstAllocation(), { ...probe, memory: 1000 });
+    // The other modes keep one core's share.
+    assert.deepEqual(new CategoryAllocator({ mode: 'greedy-bucketing', worker }).firstAllocation(), resources({ cores: 1, memory: 500, disk: 500 }));
+  });
+
+  it('the probe follows the worker when it is set later', () => {
+    const c = new CategoryAllocator({ mode: 'cost-bucketing' });
+    assert.deepEqual(c.firstAllocation(), resources({ cores: 1, memory: 1000, disk: 1000 }));
+    c.setWorker(worker);
+    assert.deepEqual(c.firstAllocation(), resources({ cores: Math.SQRT2 * 2, memory: 1414, disk: 1414 }));
+  });
+
+  it('a retry after a memory exhaustion gets at least the cores the monitor saw (cores are not enforced)', () => {
+    const c = new CategoryAllocator({ mode: 'greedy-bucketing', worker });
+    const a = c.firstAllocation();
+    assert.deepEqual(a, resources({ cores: 1, memory: 500, disk: 500 }));
+    const next = c.nextAllocation(a, ['memory'], { memory: 500, cores: 3.5 });
+    assert.deepEqual(next, { retry: true, allocation: resources({ cores: 3.5, memory: 1000, disk: 500 }) });
+    // ... but never more than a whole worker, and never over what the task asked for itself.
+    assert.equal((c.nextAllocation(a, ['memory'], { cores: 12 }) as { allocation: { cores: number } }).allocation.cores, 8);
+    assert.equal((c.nextAllocation(a, ['memory'], { cores: 3 }, { cores: 1 }) as { allocation: { cores: number } }).allocation.cores, 1);
+  });
+
   it('rejects bad settings, measurements and outcomes with what was expected', () => {
     assert.throws(() => new CategoryAllocator({ mode: 'smallest' as never }),
       /mode: expected one of fixed, max, min-waste, max-throughput, greedy-bucketing, exhaustive-bucketing, cost-bucketing, got "smallest"/);
     assert.throws(() => new CategoryAllocator({ max: { memory: -1 } }), /max.memory: expected a number >= 0, got -1/);
     assert.throws(() => new CategoryAllocator({ first: { ram: 1 } as never }), /first: expected resource names cores, memory, disk, gpus, wallTime, got "ram"/);
     assert.throws(() => new CategoryAllocator({ samples: 0 }), /samples: expected an integer >= 1, got 0/);
+    assert.throws(() => new CategoryAllocator({ updateEvery: 1.5 }), /updateEvery: expected an integer >= 1, got 1\.5/);
+    assert.throws(() => new CategoryAllocator({ samples: '3' as never }), /samples: expected an integer >= 1, got "3"/);
     const c = new CategoryAllocator({ mode: 'max' });
     assert.throws(() => c.observe(small, 'ok' as never), /observe: expected outcome "success" or "exhausted", got "ok"/);
     assert.throws(() => c.nextAllocation(resources(), []), /expected at least one exhausted resource, got none/);

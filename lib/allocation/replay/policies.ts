@@ -1,7 +1,7 @@
 // How the replay sizes attempts: a CategoryAllocator per category for the six modes (the same class the
 // manager uses), or one of the two references — `oracle` (each task gets exactly what it uses) and
 // `whole-worker` (each task gets a whole worker).
-import { CategoryAllocator, type NextAllocation } from '../category-allocator.js';
+import { CategoryAllocator, type CategorySettings, type NextAllocation } from '../category-allocator.js';
 import { ALLOCATION_MODES, isAllocationMode, type AllocationMode } from '../modes.js';
 import { resources, type ResourceName, type Resources } from '../resources.js';
 import type { TraceTask } from './trace.js';
@@ -28,12 +28,15 @@ export interface Policy {
 class AllocatorPolicy implements Policy {
   private readonly categories = new Map<string, CategoryAllocator>();
 
-  constructor(private readonly mode: AllocationMode, private readonly worker: WorkerSize, private readonly seed: number) {}
+  constructor(
+    private readonly mode: AllocationMode, private readonly worker: WorkerSize, private readonly seed: number,
+    private readonly settings: Partial<CategorySettings>,
+  ) {}
 
   private category(name: string): CategoryAllocator {
     let c = this.categories.get(name);
     if (!c) {
-      c = new CategoryAllocator({ mode: this.mode, worker: this.worker, seed: this.seed + this.categories.size });
+      c = new CategoryAllocator({ ...this.settings, mode: this.mode, worker: this.worker, seed: this.seed + this.categories.size });
       this.categories.set(name, c);
     }
     return c;
@@ -66,8 +69,9 @@ class FixedPolicy implements Policy {
   }
 }
 
-export function makePolicy(mode: ReplayMode, worker: WorkerSize, seed: number): Policy {
-  if (isAllocationMode(mode)) return new AllocatorPolicy(mode, worker, seed);
+/** `settings`: extra category settings for the allocation modes (mode, worker and seed are set here). */
+export function makePolicy(mode: ReplayMode, worker: WorkerSize, seed: number, settings: Partial<CategorySettings> = {}): Policy {
+  if (isAllocationMode(mode)) return new AllocatorPolicy(mode, worker, seed, settings);
   if (mode === 'oracle') return new FixedPolicy((t) => resources(t.used));
   return new FixedPolicy(() => resources(worker));
 }
