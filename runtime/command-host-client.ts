@@ -46,8 +46,9 @@ export class CommandHost {
     return child;
   }
 
+  /** Closes the channel: the host exits, and execa's cleanup stops the commands it still runs. */
   stop(): void {
-    this.child?.kill('SIGTERM');
+    if (this.child?.connected) this.child.disconnect();
     this.child = null;
   }
 }

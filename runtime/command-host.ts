@@ -31,5 +31,8 @@ process.on('message', (m: HostRequest) => {
       process.send!({ id: m.id, report } satisfies HostReply);
     });
 });
-// The worker is gone: stop (execa's cleanup kills the commands still running).
-process.on('disconnect', () => process.exit(0));
+// The worker is gone: stop the commands still running (each is killed through its cancel signal), then exit.
+process.on('disconnect', () => {
+  for (const abort of running.values()) abort.abort({ outcome: 'cancelled', message: 'the worker stopped' });
+  setTimeout(() => process.exit(0), running.size > 0 ? 200 : 0);
+});

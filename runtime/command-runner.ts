@@ -42,7 +42,12 @@ export async function runCommand(spec: CommandTaskSpec, sandboxRoot: string, fil
       // Only when there is something to add: handing execa an env object makes every spawn markedly slower.
       ...(Object.keys(env).length ? { env, extendEnv: true } : {}),
       shell: !words, cwd: dir, reject: false, stdin: 'ignore', stripFinalNewline: false,
-      maxBuffer: MAX_CAPTURE_BYTES, cancelSignal: signal, forceKillAfterDelay: 2000,
+      // Wall time and cancellation stop a command at once (SIGKILL), as Work Queue does: no grace-period timer
+      // per command, which costs every spawn.
+      maxBuffer: MAX_CAPTURE_BYTES, cancelSignal: signal, killSignal: 'SIGKILL', forceKillAfterDelay: false,
+      // The command host stops its commands itself when the worker goes (see command-host.ts): no per-spawn
+      // exit-signal handlers.
+      cleanup: false,
       timeout: spec.wallTime === null ? undefined : spec.wallTime * 1000,
     });
     const limits = new SandboxLimits(spec.resources, dir);

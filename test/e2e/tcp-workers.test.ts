@@ -2,6 +2,7 @@
 // bad frames, command tasks with files, and packing a big worker.
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
+import { execFileSync } from 'node:child_process';
 import { serialize } from 'node:v8';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,6 +64,15 @@ describe('trellis worker processes over TCP', function () {
     assert.ok(done.every((t) => t.result === 'success'));
     assert.ok(done.some((t) => t.lostCount === 1), 'some task was requeued after the kill');
     assert.ok(logs.some((l) => /disconnected .*task\(s\) back in the queue/.test(l)));
+  });
+
+  it('a worker killed with SIGKILL takes its running commands with it', async () => {
+    const w = startWorker([`127.0.0.1:${port}`, '--cores', '1', '--password-file', pwFile]);
+    manager.submit(new CommandTask('sleep 31.7'));
+    const running = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').some((l) => l.trim() === 'sleep 31.7');
+    await until(running, 10_000, 'the command to start');
+    process.kill(w.pid, 'SIGKILL');
+    await until(() => !running(), 10_000, 'the command to be stopped');
   });
 
   it('refuses a wrong password on both sides and keeps serving', async () => {
