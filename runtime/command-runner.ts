@@ -7,7 +7,7 @@ import type { CommandTaskSpec, Measurement, TaskResult } from '../lib/protocol/m
 import { encodeError } from '../lib/protocol/payload.js';
 import type { ContentCache } from './content-cache.js';
 import { TreeMonitor } from './process-tree.js';
-import { SandboxLimits, directoryMB } from './sandbox-limits.js';
+import { SandboxLimits, sandboxUsage } from './sandbox-limits.js';
 
 export type CommandReport = Omit<TaskResult, 'type' | 'id' | 'started' | 'finished'>;
 
@@ -18,11 +18,18 @@ const SAMPLE_MS = 100;
 /** Words only a shell understands (builtins with no program of the same name). */
 const SHELL_ONLY = new Set(['exit', 'cd', 'export', 'set', 'unset', 'source', '.', 'eval', 'exec', 'read', 'wait',
   'ulimit', 'umask', 'alias', 'type', 'command', 'trap', 'shift', 'return', 'break', 'continue', 'times', 'hash', 'readonly', 'local']);
+/** Empty sandboxes ready for the next command, per sandbox root. */
+const spareSandboxes = new Map<string, string[]>();
+const MAX_SPARE_SANDBOXES = 64;
 const PLAIN_COMMAND = /^\s*[\w/.=:,@+-]+(\s+[\w/.=:,@+-]+)*\s*$/;
 
 export async function runCommand(spec: CommandTaskSpec, sandboxRoot: string, files: ContentCache,
   gpuIds: number[] | null, signal: AbortSignal): Promise<CommandReport> {
-  const dir = await mkdtemp(join(sandboxRoot, `t${spec.id}-`));
+  // A sandbox left empty by the last command is used again: no directory to make and remove per task.
+  let spare = spareSandboxes.get(sandboxRoot);
+  if (!spare) spareSandboxes.set(sandboxRoot, (spare = []));
+  const dir = spare.pop() ?? await mkdtemp(join(sandboxRoot, `t${spec.id}-`));
+  let emptyAtEnd = false;
   try {
     for (const input of spec.inputs) {
       if (!files.has(input.hash)) {
@@ -54,7 +61,9 @@ export async function runCommand(spec: CommandTaskSpec, sandboxRoot: string, fil
     const monitor = sub.pid === undefined ? null : new TreeMonitor(sub.pid, SAMPLE_MS, (m) => limits.check(m));
     const r = await sub;
     monitor?.stop();
-    const disk = await directoryMB(dir);
+    const usage = await sandboxUsage(dir);
+    const disk = usage.mb;
+    emptyAtEnd = usage.entries === 0;
     const measured: Measurement = { cpuTime: monitor?.cpuSeconds ?? 0, memory: monitor?.peakRssMb ?? 0,
       coresPeak: monitor?.peakCores ?? 0, disk };
     const base = { exitCode: r.exitCode ?? null, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), measured };
@@ -85,6 +94,7 @@ export async function runCommand(spec: CommandTaskSpec, sandboxRoot: string, fil
     }
     return { ...base, outcome: 'success', outputs };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (emptyAtEnd && spare.length < MAX_SPARE_SANDBOXES) spare.push(dir);
+    else await rm(dir, { recursive: true, force: true });
   }
 }

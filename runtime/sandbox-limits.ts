@@ -8,19 +8,26 @@ import type { TreeMonitor } from './process-tree.js';
 /** The sandbox is walked for its size at most this often (a walk costs more than a /proc sample). */
 const DISK_CHECK_MS = 1000;
 
-export async function directoryMB(dir: string): Promise<number> {
+/** Bytes under a directory (as MB) and how many entries it has at its top. */
+export async function sandboxUsage(dir: string): Promise<{ mb: number; entries: number }> {
   let bytes = 0;
-  const walk = async (d: string): Promise<void> => {
+  let top = 0;
+  const walk = async (d: string, depth: number): Promise<void> => {
     let entries;
     try { entries = await readdir(d, { withFileTypes: true }); } catch { return; }
+    if (depth === 0) top = entries.length;
     for (const e of entries) {
       const p = join(d, e.name);
-      if (e.isDirectory()) await walk(p);
+      if (e.isDirectory()) await walk(p, depth + 1);
       else { try { bytes += (await lstat(p)).size; } catch { /* removed meanwhile */ } }
     }
   };
-  await walk(dir);
-  return bytes / 2 ** 20;
+  await walk(dir, 0);
+  return { mb: bytes / 2 ** 20, entries: top };
+}
+
+export async function directoryMB(dir: string): Promise<number> {
+  return (await sandboxUsage(dir)).mb;
 }
 
 export class SandboxLimits {
