@@ -13,7 +13,7 @@ import { lockfileHash } from './lockfile-hash.js';
 const FORMAT = 'trellis-bundle-cache/1';
 
 // The code that builds bundles is part of the key: a changed option, banner or plugin rebuilds.
-const BUILDER_FILES = ['bundle-function.js', 'bundle-entry.js', 'require-banner.js', 'node-resolution.js', 'bundle-cache.js'];
+const BUILDER_FILES = ['bundle-function.js', 'bundle-format.js', 'bundle-entry.js', 'require-banner.js', 'node-resolution.js', 'bundle-cache.js'];
 let builderHash: string | undefined;
 
 function builderFingerprint(): string {

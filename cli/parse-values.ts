@@ -11,6 +11,14 @@ export function nonNegative(what: string, integer = false) {
   };
 }
 
+export function positive(what: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${what} expects a number > 0, got "${raw}"`);
+    return n;
+  };
+}
+
 export function hostPort(raw: string): { host: string; port: number } {
   const m = /^(.*):(\d+)$/.exec(raw);
   const port = m ? Number(m[2]) : NaN;

@@ -1,7 +1,7 @@
 // `trellis worker HOST:PORT`: runs a worker until it is stopped, idle, out of wall time, or the manager is gone.
 import { Command } from 'commander';
 import { Worker } from '../runtime/worker.js';
-import { nonNegative, hostPort } from './parse-values.js';
+import { nonNegative, positive, hostPort } from './parse-values.js';
 import { readPasswordFile } from './password-file.js';
 
 export function workerCommand(): Command {
@@ -17,6 +17,7 @@ export function workerCommand(): Command {
     .option('--idle-timeout <s>', 'exit after this many seconds without tasks', nonNegative('--idle-timeout'))
     .option('--connect-timeout <s>', 'keep trying to reach the manager this long', nonNegative('--connect-timeout'), 60)
     .option('--cache-dir <dir>', 'where environments and input files are cached')
+    .option('--cache-size <mb>', 'MB of environments to keep there; past it the least recently used go (default: no cap)', positive('--cache-size'))
     .option('--name <name>', 'how the manager names this worker')
     .action(async (addr: { host: string; port: number }, o: Record<string, unknown>) => {
       const password = o.passwordFile ? readPasswordFile(o.passwordFile as string) : null;
@@ -25,7 +26,7 @@ export function workerCommand(): Command {
         cores: o.cores as number | undefined, memory: o.memory as number | undefined, disk: o.disk as number | undefined,
         gpus: o.gpus as number | undefined, wallTime: (o.wallTime as number | undefined) ?? null,
         idleTimeout: (o.idleTimeout as number | undefined) ?? null, connectTimeout: o.connectTimeout as number,
-        cacheDir: o.cacheDir as string | undefined, name: o.name as string | undefined,
+        cacheDir: o.cacheDir as string | undefined, cacheSize: (o.cacheSize as number | undefined) ?? null, name: o.name as string | undefined,
       });
       for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => worker.stop(`received ${sig}`));
       const reason = await worker.run();

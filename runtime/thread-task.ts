@@ -1,11 +1,11 @@
 // Runs inside a piscina thread: loads a function's bundle once per thread, calls it, and returns the
 // outcome with the value or error already encoded, so the worker's main thread only forwards bytes.
 // A job may carry several short calls, run one after another: one thread hop for many calls.
-import { pathToFileURL } from 'node:url';
 import { serialize, deserialize } from 'node:v8';
 import { encodeError } from '../lib/protocol/payload.js';
 import type { Measurement, SerializedError, TaskOutcome } from '../lib/protocol/messages.js';
 import { ThreadUsage } from './thread-usage.js';
+import { loadBundle, saveCompileCaches } from './load-bundle.js';
 
 export interface ThreadCall {
   file: string;
@@ -48,6 +48,8 @@ export default async function runCalls(job: ThreadJob): Promise<ThreadOutcome[]>
     const share = wall > 0 ? (o.finished - o.started) / wall : 1 / out.length;
     o.measured = { cpuTime: cpuTime * share, memory };
   }
+  // Now, not later: piscina's idle threads block in Atomics.wait, so no timer would run before the next job.
+  saveCompileCaches();
   return out;
 }
 
@@ -56,8 +58,9 @@ async function runCall(call: ThreadCall): Promise<Omit<ThreadOutcome, 'started' 
   try {
     let mod = modules.get(call.file);
     if (!mod) {
-      mod = import(pathToFileURL(call.file).href) as Promise<Record<string, unknown>>;
+      mod = loadBundle(call.file);
       modules.set(call.file, mod);
+      mod.catch(() => modules.delete(call.file)); // a bundle fetched again is loaded afresh
     }
     const ns = await mod;
     fn = ns[call.exportName] ?? (ns.default as Record<string, unknown> | undefined)?.[call.exportName];

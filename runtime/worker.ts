@@ -10,11 +10,10 @@ import { encodeError } from '../lib/protocol/payload.js';
 import { fitsWithin, addTo, formatResources, sameResources } from '../lib/resources.js';
 import { detectResources } from './machine-resources.js';
 import { ContentCache } from './content-cache.js';
+import { BundleStore } from './bundle-store.js';
 import { FunctionPool } from './function-pool.js';
 import type { CommandReport } from './command-runner.js';
 import { CommandHost } from './command-host-client.js';
-import type { ThreadOutcome } from './thread-task.js';
-import type { PoolFailure } from './function-pool.js';
 import { GpuSlots } from './gpu-slots.js';
 
 export interface WorkerOptions {
@@ -32,6 +31,10 @@ export interface WorkerOptions {
   /** Seconds to keep trying to reach the manager (at start and after losing it). */
   connectTimeout?: number;
   cacheDir?: string;
+  /** MB of environments kept in the cache directory; past it the least recently used go. Default: no cap. */
+  cacheSize?: number | null;
+  /** Environments used in the last this many seconds (by any process) are kept past the cap. Default 60. */
+  cacheMinIdle?: number;
   name?: string;
   /** Runs inside the application (Manager.local): never keeps the process alive, stops when the link ends. */
   embedded?: boolean;
@@ -70,7 +73,9 @@ export class Worker {
   private readonly callSeconds = new Map<string, number>();
   /** Calls to run alone: their batch crashed its thread, so each is tried by itself. */
   private readonly alone = new Set<number>();
-  private readonly envs: ContentCache;
+  private readonly envs: BundleStore;
+  /** Tasks whose environment is not here, by environment, and how often it was asked for. */
+  private readonly awaitingEnv = new Map<string, { specs: TaskSpec[]; asked: number }>();
   private readonly files: ContentCache;
   private readonly sandboxRoot: string;
   private readonly gpus: GpuSlots;
@@ -95,7 +100,7 @@ export class Worker {
       gpus: opts.gpus ?? detected.gpus,
     };
     this.name = opts.name ?? `${hostname()}:${process.pid}${opts.embedded ? ':local' : ''}`;
-    this.envs = new ContentCache(join(cacheDir, 'envs'), '.mjs');
+    this.envs = new BundleStore({ dir: join(cacheDir, 'envs'), capacityMB: opts.cacheSize, minIdleSeconds: opts.cacheMinIdle });
     this.files = new ContentCache(join(cacheDir, 'files'));
     this.sandboxRoot = join(cacheDir, 'sandboxes', `${process.pid}-${Date.now().toString(36)}`);
     this.gpus = new GpuSlots(this.resources.gpus);
@@ -206,11 +211,7 @@ export class Worker {
 
   private onMessage(msg: AnyMessage): void {
     switch (msg.type) {
-      case 'env': {
-        const problem = this.envs.put(msg.hash, msg.code);
-        if (problem) this.log(`trellis worker: refused environment ${msg.hash}: ${problem}`);
-        return;
-      }
+      case 'env': return this.receiveEnv(msg.hash, msg.code);
       case 'file': {
         const problem = this.files.put(msg.hash, msg.data);
         if (problem) this.log(`trellis worker: refused input file ${msg.hash}: ${problem}`);
@@ -233,8 +234,56 @@ export class Worker {
         `task needs ${formatResources(spec.resources)}, this worker has ${formatResources(this.resources)}`)) }, now, now, null);
       return;
     }
+    if (spec.kind === 'function' && this.envs.pathOf(spec.env) === null) return this.awaitEnv(spec);
     this.queue.push(spec);
     this.pump();
+  }
+
+  // ---- environments ----------------------------------------------------------------------------------
+
+  /** Asked for once more at most: a copy refused again fails its tasks, since unverified code never runs. */
+  private static readonly ENV_ASKS = 1;
+
+  private receiveEnv(hash: string, code: string): void {
+    const problem = this.envs.put(hash, code, this.envsInUse());
+    const waiting = this.awaitingEnv.get(hash);
+    if (problem) {
+      this.log(`trellis worker: refused environment ${hash}: ${problem}`);
+      if (!waiting) return;
+      if (waiting.asked < Worker.ENV_ASKS) return this.askEnv(hash, waiting);
+      this.awaitingEnv.delete(hash);
+      const now = Date.now() / 1000;
+      const error = encodeError(new Error(`environment ${hash} did not arrive intact, also when asked for again (${problem}); its code was not run`));
+      for (const spec of waiting.specs) this.report(spec, { outcome: 'environment-failure', error }, now, now, null);
+      return;
+    }
+    if (!waiting) return;
+    this.awaitingEnv.delete(hash);
+    this.queue.unshift(...waiting.specs);
+    this.pump();
+  }
+
+  /** Holds a task whose environment was refused or evicted, and asks the manager for it once more. */
+  private awaitEnv(spec: TaskSpec & { env: string }): void {
+    let waiting = this.awaitingEnv.get(spec.env);
+    if (!waiting) {
+      this.awaitingEnv.set(spec.env, (waiting = { specs: [], asked: 0 }));
+      this.askEnv(spec.env, waiting);
+    }
+    waiting.specs.push(spec);
+  }
+
+  private askEnv(hash: string, waiting: { asked: number }): void {
+    waiting.asked++;
+    this.conn?.send({ type: 'env-request', hash });
+  }
+
+  /** Environments of tasks queued, running or waiting here: never evicted. */
+  private envsInUse(): Set<string> {
+    const inUse = new Set<string>(this.awaitingEnv.keys());
+    for (const s of this.queue) if (s.kind === 'function') inUse.add(s.env);
+    for (const b of this.running.values()) if (b.specs[0].kind === 'function') inUse.add(b.specs[0].env);
+    return inUse;
   }
 
   /** Starts queued tasks in order while the next one fits. */
@@ -268,6 +317,17 @@ export class Worker {
 
   private start(specs: TaskSpec[]): void {
     const head = specs[0];
+    if (head.kind === 'function') {
+      // Another process on this node may have evicted an environment since the task came.
+      const files = (specs as FunctionTaskSpec[]).map((s) => this.envs.pathOf(s.env));
+      if (files.includes(null)) {
+        for (let i = specs.length - 1; i >= 0; i--) {
+          if (files[i] === null) this.awaitEnv(specs[i] as FunctionTaskSpec);
+          else this.queue.unshift(specs[i]);
+        }
+        return;
+      }
+    }
     addTo(this.used, head.resources, 1);
     const gpuIds = head.resources.gpus > 0 ? this.gpus.take(head.resources.gpus) : null;
     const abort = new AbortController();
@@ -285,11 +345,11 @@ export class Worker {
         .then((report) => this.complete(batch, [{ ...report, started, finished: Date.now() / 1000 }]));
       return;
     }
-    const calls = (specs as FunctionTaskSpec[]).map((s) => ({ file: this.envs.pathOf(s.env), exportName: s.exportName, args: s.args, gpuIds }));
-    const missing = (specs as FunctionTaskSpec[]).find((s) => !this.envs.has(s.env));
-    const work: Promise<ThreadOutcome[] | PoolFailure> = missing
-      ? Promise.resolve({ outcome: 'environment-failure', error: encodeError(new Error(`environment ${missing.env} is not on this worker (it was refused or never sent)`)) })
-      : this.pool!.run(calls, head.resources.memory, abort.signal, !((this.callSeconds.get(head.env) ?? 1) < GC_WATCH_SECONDS));
+    const calls = (specs as FunctionTaskSpec[]).map((s) => {
+      this.envs.use(s.env);
+      return { file: this.envs.pathOf(s.env)!, exportName: s.exportName, args: s.args, gpuIds };
+    });
+    const work = this.pool!.run(calls, head.resources.memory, abort.signal, !((this.callSeconds.get(head.env) ?? 1) < GC_WATCH_SECONDS));
     work.then((res) => {
       if (Array.isArray(res)) return this.complete(batch, res);
       if ((res.outcome === 'thread-crash' || res.outcome === 'resource-exhaustion') && specs.length > 1) return this.retryAlone(batch);
@@ -344,6 +404,14 @@ export class Worker {
       this.pump();
       return;
     }
+    for (const [hash, waiting] of this.awaitingEnv) {
+      const j = waiting.specs.findIndex((s) => s.id === id);
+      if (j < 0) continue;
+      const [spec] = waiting.specs.splice(j, 1);
+      if (waiting.specs.length === 0) this.awaitingEnv.delete(hash);
+      const now = Date.now() / 1000;
+      return this.report(spec, { outcome: 'cancelled' }, now, now, null);
+    }
     const batch = this.running.get(id);
     if (!batch) return;
     if (batch.specs.length === 1) batch.abort.abort({ outcome: 'cancelled', message: 'cancelled by the manager' });
@@ -353,6 +421,7 @@ export class Worker {
   /** The manager is gone: its tasks will be run elsewhere, so stop them here. */
   private abandonAll(): void {
     this.queue.length = 0;
+    this.awaitingEnv.clear();
     for (const r of this.running.values()) r.abort.abort({ outcome: 'cancelled', message: 'the manager link was lost' });
   }
 

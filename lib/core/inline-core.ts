@@ -387,6 +387,7 @@ export class InlineCore implements Core {
         return;
       }
       if (link) {
+        if (msg.type === 'env-request') return this.resendEnv(link, msg.hash);
         if (msg.type !== 'result') return conn.fail(`bad frame: a worker may not send "${msg.type}" here`);
         const problem = resultProblem(msg);
         if (problem) return conn.fail(`bad frame: ${problem}`);
@@ -402,6 +403,14 @@ export class InlineCore implements Core {
       this.pendingConns.delete(conn);
       if (link) this.dropLink(link, reason);
     };
+  }
+
+  /** A worker refused an environment's copy or evicted it: send it once more (it counts its own tries). */
+  private resendEnv(w: WorkerLink, hash: unknown): void {
+    const code = typeof hash === 'string' ? this.envs.get(hash) : undefined;
+    if (code === undefined) return w.conn.fail(`bad frame: "env-request" expects the hash of an environment this manager sent, got ${JSON.stringify(hash)}`);
+    w.conn.send({ type: 'env', hash: hash as string, code });
+    w.envs.add(hash as string);
   }
 
   private addLink(conn: Connection, a: Announce): WorkerLink {

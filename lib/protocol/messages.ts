@@ -35,8 +35,10 @@ export interface Announce {
   wallTimeLeft: number | null;
 }
 
-/** An environment bundle: ESM code named by the sha256 of its bytes. */
+/** An environment bundle: code (CommonJS or ESM, its first line says which) named by the sha256 of its bytes. */
 export interface EnvMessage { type: 'env'; hash: string; code: string }
+/** A worker asks for an environment again: it refused the copy it got, or evicted it from its cache. */
+export interface EnvRequest { type: 'env-request'; hash: string }
 /** An input file's content, named by its sha256. */
 export interface FileMessage { type: 'file'; hash: string; data: Uint8Array }
 
@@ -111,12 +113,12 @@ export interface TaskResult {
 }
 
 export type ManagerMessage = EnvMessage | FileMessage | TaskSpec | Cancel | Shutdown | Ping | StatusReply;
-export type WorkerMessage = Announce | TaskResult | Ping | StatusRequest;
+export type WorkerMessage = Announce | TaskResult | EnvRequest | Ping | StatusRequest;
 export type HandshakeMessage = Hello | Auth | Fatal;
 export type AnyMessage = ManagerMessage | WorkerMessage | HandshakeMessage;
 
 const KNOWN_TYPES = new Set(['hello', 'auth', 'fatal', 'ping', 'announce', 'env', 'file', 'task', 'cancel',
-  'shutdown', 'result', 'status-request', 'status-reply']);
+  'shutdown', 'result', 'env-request', 'status-request', 'status-reply']);
 
 /** Checks a decoded body is shaped like a message; returns a description of what is wrong, or null. */
 export function messageShapeProblem(value: unknown): string | null {

@@ -1,10 +1,12 @@
 // Shared by the analyzer tests: where the fixtures are, and how a worker loads a bundle
-// (written as <hash>.mjs into an empty directory with no node_modules above it).
+// (written as <hash>.cjs or .mjs into an empty directory with no node_modules above it).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { FunctionBundle } from '../../analyzer/bundle-function.js';
+import { bundleFormat } from '../../analyzer/bundle-format.js';
+import { loadBundle as workerLoad } from '../../runtime/load-bundle.js';
 
 // dist/test/analyzer -> project root
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -26,11 +28,11 @@ export function nodeModulesAbove(dir: string): string | undefined {
   }
 }
 
-/** What the worker does: write the bundle to its cache dir and import it. */
+/** What the worker does: write the bundle to its cache dir and load it as the worker's threads do. */
 export async function loadBundle(cacheDir: string, bundle: FunctionBundle): Promise<(...args: unknown[]) => unknown> {
-  const path = join(cacheDir, `${bundle.hash}.mjs`);
+  const path = join(cacheDir, `${bundle.hash}.${bundleFormat(bundle.code) === 'cjs' ? 'cjs' : 'mjs'}`);
   writeFileSync(path, bundle.code);
-  const ns = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  const ns = await workerLoad(path);
   const fn = ns[bundle.exportName];
   if (typeof fn !== 'function') throw new Error(`bundle ${bundle.hash} exports no function ${bundle.exportName}`);
   return fn as (...args: unknown[]) => unknown;

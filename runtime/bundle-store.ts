@@ -1,0 +1,139 @@
+// A worker node's environments: function bundles named by the sha256 of their code, each with the
+// V8 compile cache its threads write next to it. Contents are checked before they are kept and
+// written under a temporary name then renamed, so no process ever runs unverified or half-written
+// code. With a size cap, the least recently used environments no task here is waiting for are
+// removed once the total passes it. "Recently used" is the bundle's mtime, touched as tasks start,
+// so the processes sharing a cache directory on a node agree; one used in the last `minIdleSeconds`
+// by any of them is kept (another process may be about to load it).
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleFormat } from '../analyzer/bundle-format.js';
+
+export interface BundleStoreOptions {
+  dir: string;
+  /** Cap in MB over bundles and their compile caches; null: no cap. */
+  capacityMB?: number | null;
+  /** Environments used (by any process) more recently than this stay past the cap. Default 60. */
+  minIdleSeconds?: number;
+}
+
+const HASH = /^[0-9a-f]{64}$/;
+const TOUCH_EVERY_MS = 10_000;
+/** How long a bundle seen on disk is taken to be there still (another process may evict it). */
+const CHECK_EVERY_MS = 1_000;
+
+export class BundleStore {
+  readonly dir: string;
+  private readonly capacityBytes: number | null;
+  private readonly minIdleMs: number;
+  /** Path of each bundle known to be here, and when this process last marked it used. */
+  private readonly known = new Map<string, { path: string; touched: number; checked: number }>();
+
+  constructor(options: BundleStoreOptions) {
+    const cap = options.capacityMB ?? null;
+    if (cap !== null && !(cap > 0)) throw new Error(`cache size: expected a number of MB > 0, got ${String(cap)}`);
+    this.dir = options.dir;
+    this.capacityBytes = cap === null ? null : cap * 2 ** 20;
+    this.minIdleMs = (options.minIdleSeconds ?? 60) * 1000;
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  /** The bundle's file, or null when it is not on this node (never sent, refused, or evicted). */
+  pathOf(hash: string): string | null {
+    const k = this.known.get(hash);
+    const now = Date.now();
+    if (k && (now - k.checked < CHECK_EVERY_MS || existsSync(k.path))) {
+      k.checked = now;
+      return k.path;
+    }
+    this.known.delete(hash);
+    if (!HASH.test(hash)) return null;
+    for (const suffix of ['.cjs', '.mjs']) {
+      const path = join(this.dir, hash + suffix);
+      if (existsSync(path)) {
+        this.known.set(hash, { path, touched: 0, checked: now });
+        return path;
+      }
+    }
+    return null;
+  }
+
+  /** Marks it used now (at most every few seconds: one utimes per environment, not per call). */
+  use(hash: string): void {
+    const k = this.known.get(hash);
+    const now = Date.now();
+    if (!k || now - k.touched < TOUCH_EVERY_MS) return;
+    k.touched = now;
+    try {
+      utimesSync(k.path, now / 1000, now / 1000);
+    } catch {
+      this.known.delete(hash); // evicted by another process: the next task asks for it again
+    }
+  }
+
+  /**
+   * Stores code under its hash and evicts what the cap requires, keeping `inUse`; returns an error
+   * message (and stores nothing) when the hash does not match.
+   */
+  put(hash: string, code: string, inUse: ReadonlySet<string>): string | null {
+    const actual = createHash('sha256').update(code).digest('hex');
+    if (actual !== hash) return `content hash mismatch: announced ${hash}, received bytes hash to ${actual}`;
+    if (this.pathOf(hash) === null) {
+      const path = join(this.dir, hash + (bundleFormat(code) === 'cjs' ? '.cjs' : '.mjs'));
+      const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      writeFileSync(tmp, code);
+      renameSync(tmp, path);
+      this.known.set(hash, { path, touched: Date.now(), checked: Date.now() });
+    }
+    this.evict(new Set([...inUse, hash]));
+    return null;
+  }
+
+  /** Bytes of every environment here, compile caches included. */
+  sizeBytes(): number {
+    return this.entries().reduce((sum, e) => sum + e.bytes, 0);
+  }
+
+  /** Removes least recently used environments not in `keep` until under the cap; returns their hashes. */
+  evict(keep: ReadonlySet<string>): string[] {
+    if (this.capacityBytes === null) return [];
+    const entries = this.entries();
+    let total = entries.reduce((sum, e) => sum + e.bytes, 0);
+    const removed: string[] = [];
+    const now = Date.now();
+    for (const e of entries.sort((a, b) => a.usedMs - b.usedMs)) {
+      if (total <= this.capacityBytes) break;
+      if (keep.has(e.hash) || now - e.usedMs < this.minIdleMs) continue;
+      // The bundle first: a process that still finds it finds it whole; caches without it are junk.
+      for (const f of e.files) rmSync(join(this.dir, f), { force: true });
+      this.known.delete(e.hash);
+      total -= e.bytes;
+      removed.push(e.hash);
+    }
+    return removed;
+  }
+
+  private entries(): { hash: string; files: string[]; bytes: number; usedMs: number }[] {
+    const byHash = new Map<string, { hash: string; files: string[]; bytes: number; usedMs: number }>();
+    for (const name of readdirSync(this.dir).sort()) {
+      const hash = name.slice(0, 64);
+      if (!HASH.test(hash) || name.endsWith('.tmp')) continue;
+      let st;
+      try {
+        st = statSync(join(this.dir, name));
+      } catch {
+        continue; // removed meanwhile by another process
+      }
+      let e = byHash.get(hash);
+      if (!e) byHash.set(hash, (e = { hash, files: [], bytes: 0, usedMs: 0 }));
+      const isBundle = name.length === 68; // <hash>.cjs or <hash>.mjs
+      if (isBundle) {
+        e.files.unshift(name);
+        e.usedMs = st.mtimeMs;
+      } else e.files.push(name);
+      e.bytes += st.size;
+    }
+    return [...byHash.values()];
+  }
+}
