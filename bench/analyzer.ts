@@ -13,6 +13,7 @@ import { bundleFunction } from '../analyzer/bundle-function.js';
 import { extractNamedFunction } from '../analyzer/named-function.js';
 import { packEnvironment } from '../analyzer/pack-environment.js';
 import type { BenchResult } from './run.js';
+import { firstCalls } from './_first-call.js';
 
 const fixtures = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../fixtures');
 const ENV_APP = join(fixtures, 'env-app');
@@ -60,7 +61,8 @@ async function nftBytes(app: string, file: string): Promise<{ bytes: number; fil
   return { bytes, files: fileList.size, ms: ms(t0) };
 }
 
-export default async function analyzerBench(_args: string[]): Promise<BenchResult> {
+export default async function analyzerBench(args: string[]): Promise<BenchResult> {
+  const repeat = Number(args[args.indexOf('--repeat') + 1]) || 5;
   const work = mkdtempSync(join(tmpdir(), 'trellis-bench-analyzer-'));
   const savedCache = process.env.TRELLIS_CACHE;
   process.env.TRELLIS_CACHE = join(work, 'cache'); // a fresh application cache: the first bundle is cold
@@ -104,8 +106,13 @@ export default async function analyzerBench(_args: string[]): Promise<BenchResul
     }
     const heavy = rows.filter((r) => r.function.startsWith('heavy-app/'));
     const worstHeavy = Math.max(...heavy.map((r) => r.envOverNft));
+    const starts = firstCalls(repeat);
+    const speedups = starts.map((r) => r.compile_cache_speedup);
     const figures = {
       functions: rows,
+      first_calls: starts,
+      compile_cache_speedup_min: Math.min(...speedups),
+      compile_cache_speedup_max: Math.max(...speedups),
       nftMs: Object.fromEntries([...nft].map(([k, v]) => [k.slice(fixtures.length + 1), v.ms])),
       heavyWorstEnvOverNft: worstHeavy,
       heavyBarMet: worstHeavy <= 0.25,
@@ -120,6 +127,14 @@ export default async function analyzerBench(_args: string[]): Promise<BenchResul
       ),
       `nft ms per module: ${Object.entries(figures.nftMs).map(([k, v]) => `${k} ${v}`).join(', ')}`,
       `heavy module: worst environment / nft bytes = ${worstHeavy.toFixed(3)} (bar <= 0.25: ${figures.heavyBarMet ? 'met' : 'NOT met'})`,
+      '',
+      `first calls on worker processes (heavy-app, median of ${repeat} for the second worker)`,
+      `${'function'.padEnd(16)}${pad('first ms', 10)}${pad('warm ms', 9)}${pad('2nd worker ms', 15)}` +
+        `${pad('lib cache B', 13)}${pad('lib ms', 8)}${pad('lib x', 7)}${pad('cache B', 10)}${pad('cached ms', 11)}${pad('cached x', 10)}`,
+      ...starts.map((r) => `${r.function.padEnd(16)}${pad(r.first_call_ms, 10)}${pad(r.warm_call_ms, 9)}${pad(r.second_worker_first_call_ms, 15)}` +
+        `${pad(r.v8_compile_cache_lib_bytes, 13)}${pad(r.second_worker_lib_first_call_ms, 8)}${pad(r.v8_compile_cache_lib_speedup.toFixed(2), 7)}` +
+        `${pad(r.compile_cache_bytes, 10)}${pad(r.second_worker_cached_first_call_ms, 11)}${pad(r.compile_cache_speedup.toFixed(2), 10)}`),
+      `compile cache: second worker's first call ${figures.compile_cache_speedup_min.toFixed(2)}-${figures.compile_cache_speedup_max.toFixed(2)}x faster (bar >= 1.3)`,
     ];
     return { figures, report };
   } finally {

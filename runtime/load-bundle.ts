@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as nodeModule from 'node:module';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 
@@ -23,14 +23,23 @@ interface Pending { script: Script; file: string }
 /** Scripts loaded without usable cached data: their cache is written once their first call ran. */
 const pending: Pending[] = [];
 
-/** TRELLIS_NO_COMPILE_CACHE=1 turns it off (benchmarks measure what it saves). */
-const enabled = !process.env.TRELLIS_NO_COMPILE_CACHE;
+/**
+ * TRELLIS_COMPILE_CACHE: `after-first-call` (the default, above), `v8-compile-cache-lib` (that library's
+ * require hook, which keeps the cache V8 makes at compile time, before the code runs) or `off`. The
+ * benchmark measures each; the default is the one that saves the most.
+ */
+const mode = process.env.TRELLIS_COMPILE_CACHE ?? 'after-first-call';
+const enabled = mode === 'after-first-call';
+
+const MODES = ['after-first-call', 'v8-compile-cache-lib', 'off'];
 
 export async function loadBundle(file: string): Promise<Exports> {
+  if (!MODES.includes(mode)) throw new Error(`TRELLIS_COMPILE_CACHE expects one of ${MODES.join(', ')}, got "${mode}"`);
   if (file.endsWith('.mjs')) {
     enableModuleCache(dirname(file));
     return (await import(pathToFileURL(file).href)) as Exports;
   }
+  if (mode === 'v8-compile-cache-lib') return requireWithLibrary(file);
   const cachePath = compileCachePath(file);
   let cachedData: Buffer | undefined;
   try {
@@ -64,9 +73,21 @@ function wrap(code: string): string {
   return `(function (exports, require, module, __filename, __dirname) { ${code}\n});`;
 }
 
+function requireWithLibrary(file: string): Exports {
+  const req = nodeModule.createRequire(import.meta.url);
+  const { install } = req('v8-compile-cache-lib') as typeof import('v8-compile-cache-lib');
+  // Its store sits next to the bundle (<hash>.cjs.BLOB/.MAP), so it is evicted with it.
+  const hook = install({ cacheDir: dirname(file), prefix: basename(file) });
+  try {
+    return req(file) as Exports;
+  } finally {
+    hook?.uninstall(); // saves the store when it changed
+  }
+}
+
 let moduleCacheOn = false;
 function enableModuleCache(dir: string): void {
-  if (moduleCacheOn || !enabled) return;
+  if (moduleCacheOn || mode === 'off') return;
   moduleCacheOn = true;
   const enable = (nodeModule as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
   enable?.(`${dir}/module-compile-cache`);
