@@ -17,7 +17,10 @@ export class FunctionPool {
   private readonly pools = new Map<number, Piscina>();
 
   constructor(private readonly threads: number) {
-    this.pool(0); // the unlimited pool starts warm
+    // The unlimited pool starts warm: its threads are started and each runs the call path once, so
+    // a new worker's first call does not pay for loading and compiling Trellis's own thread code.
+    const p = this.pool(0);
+    for (let i = 0; i < p.options.minThreads; i++) p.run({ calls: [], watchCollections: true } satisfies ThreadJob).catch(() => {});
   }
 
   private pool(memoryMb: number): Piscina {
