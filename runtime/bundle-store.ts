@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleFormat } from '../analyzer/bundle-format.js';
+import { lruVictims } from './lru-victims.js';
 
 export interface BundleStoreOptions {
   dir: string;
@@ -98,20 +99,13 @@ export class BundleStore {
   /** Removes least recently used environments not in `keep` until under the cap; returns their hashes. */
   evict(keep: ReadonlySet<string>): string[] {
     if (this.capacityBytes === null) return [];
-    const entries = this.entries();
-    let total = entries.reduce((sum, e) => sum + e.bytes, 0);
-    const removed: string[] = [];
-    const now = Date.now();
-    for (const e of entries.sort((a, b) => a.usedMs - b.usedMs)) {
-      if (total <= this.capacityBytes) break;
-      if (keep.has(e.hash) || now - e.usedMs < this.minIdleMs) continue;
+    const victims = lruVictims(this.entries(), this.capacityBytes, this.minIdleMs, (hash) => keep.has(hash));
+    for (const e of victims) {
       // The bundle first: a process that still finds it finds it whole; caches without it are junk.
       for (const f of e.files) rmSync(join(this.dir, f), { force: true });
       this.known.delete(e.hash);
-      total -= e.bytes;
-      removed.push(e.hash);
     }
-    return removed;
+    return victims.map((e) => e.hash);
   }
 
   private entries(): { hash: string; files: string[]; bytes: number; usedMs: number }[] {

@@ -12,6 +12,7 @@ import { AnalyzerError } from '../analyzer/errors.js';
 import type { EnvironmentManifest } from '../analyzer/environment-manifest.js';
 import { listFiles } from '../analyzer/list-files.js';
 import { unpackEnvironment } from '../analyzer/unpack-environment.js';
+import { lruVictims } from './lru-victims.js';
 
 export interface EnvArchiveCacheOptions {
   dir: string;
@@ -101,13 +102,8 @@ export class EnvArchiveCache {
 
   /** Removes least recently used, unpinned, idle environments until under the cap; returns their hashes. */
   async evict(): Promise<string[]> {
-    const entries = this.entries();
-    let total = entries.reduce((sum, e) => sum + e.bytes, 0);
-    const removed: string[] = [];
-    const now = Date.now();
-    for (const e of entries.sort((a, b) => a.usedMs - b.usedMs)) {
-      if (total <= this.capacityBytes) break;
-      if (this.pins.has(e.hash) || now - e.usedMs < this.minIdleMs) continue;
+    const victims = lruVictims(this.entries(), this.capacityBytes, this.minIdleMs, (hash) => this.pins.has(hash));
+    for (const e of victims) {
       const dest = join(this.options.dir, e.hash);
       // The unpacker's lock: no other process is unpacking this environment while it goes.
       const release = await lock(dest, { lockfilePath: `${dest}.lock`, realpath: false, retries: { retries: 50, minTimeout: 20, maxTimeout: 100 } });
@@ -119,10 +115,8 @@ export class EnvArchiveCache {
         await release();
       }
       this.sizes.delete(e.hash);
-      total -= e.bytes;
-      removed.push(e.hash);
     }
-    return removed;
+    return victims.map((e) => e.hash);
   }
 
   private entries(): { hash: string; bytes: number; usedMs: number }[] {
