@@ -1,4 +1,5 @@
 // `trellis worker HOST:PORT`: runs a worker until it is stopped, idle, out of wall time, or the manager is gone.
+import { setFlagsFromString } from 'node:v8';
 import { Command } from 'commander';
 import { Worker } from '../runtime/worker.js';
 import { nonNegative, positive, hostPort } from './parse-values.js';
@@ -20,6 +21,9 @@ export function workerCommand(): Command {
     .option('--cache-size <mb>', 'MB of environments to keep there; past it the least recently used go (default: no cap)', positive('--cache-size'))
     .option('--name <name>', 'how the manager names this worker')
     .action(async (addr: { host: string; port: number }, o: Record<string, unknown>) => {
+      // A quarter of V8's default budget: the few functions every call runs are optimized within the first few
+      // hundred calls, not thousands, so their compile jobs stop competing with the calls for the cores early.
+      setFlagsFromString('--interrupt-budget=16000');
       const password = o.passwordFile ? readPasswordFile(o.passwordFile as string) : null;
       const worker = new Worker({
         host: addr.host, port: addr.port, password,

@@ -21,6 +21,8 @@ import { checkString, OptionError, describeValue } from './options.js';
 export type TaskResultName = TaskOutcome | 'max-retries';
 
 const NO_GPUS: readonly number[] = Object.freeze([]);
+/** The bytes of an empty argument list, encoded once: a call without arguments skips the serializer. */
+const NO_ARGS: Uint8Array = encodeValue([]);
 
 export type TaskState = 'new' | 'preparing' | 'waiting' | 'running' | 'done';
 
@@ -111,6 +113,7 @@ export class FunctionTask<A extends unknown[] = unknown[], R = unknown> extends 
   }
 
   encodeArgs(): Uint8Array {
+    if (this.args.length === 0) return NO_ARGS;
     try {
       // Copied into Node's shared buffer pool: a million queued calls then cost a slice each, not an allocation.
       return Buffer.from(encodeValue(this.args));

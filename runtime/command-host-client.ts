@@ -5,6 +5,7 @@ import type { CommandTaskSpec } from '../lib/protocol/messages.js';
 import { encodeError } from '../lib/protocol/payload.js';
 import type { CommandReport } from './command-runner.js';
 import type { HostReply, HostRequest } from './command-host.js';
+import type { CallAbort } from './call-abort.js';
 
 export class CommandHost {
   private child: ChildProcess | null = null;
@@ -12,15 +13,15 @@ export class CommandHost {
 
   constructor(private readonly sandboxRoot: string, private readonly filesDir: string) {}
 
-  run(spec: CommandTaskSpec, gpuIds: number[] | null, signal: AbortSignal): Promise<CommandReport> {
+  run(spec: CommandTaskSpec, gpuIds: number[] | null, signal: CallAbort): Promise<CommandReport> {
     const child = this.start();
     return new Promise((resolve) => {
       this.pending.set(spec.id, resolve);
       child.send({ type: 'run', id: spec.id, spec, sandboxRoot: this.sandboxRoot, filesDir: this.filesDir, gpuIds } satisfies HostRequest);
-      signal.addEventListener('abort', () => {
+      signal.once('abort', () => {
         const reason = signal.reason as { outcome?: string; message?: string } | undefined;
         child.send({ type: 'cancel', id: spec.id, reason: { outcome: reason?.outcome ?? 'cancelled', message: reason?.message ?? 'stopped' } });
-      }, { once: true });
+      });
     });
   }
 

@@ -2,17 +2,20 @@
 // under a temporary name then renamed, so a reader never sees half a file and never runs unverified code.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
 export class ContentCache {
   private known = new Set<string>();
+  private readonly prefix: string;
 
   constructor(readonly dir: string, private readonly suffix = '') {
     mkdirSync(dir, { recursive: true });
+    this.prefix = join(dir, sep);
   }
 
   pathOf(hash: string): string {
-    return join(this.dir, hash + this.suffix);
+    // Asked once per call: a concatenation, not join()'s normalizing parse.
+    return this.prefix + hash + this.suffix;
   }
 
   has(hash: string): boolean {

@@ -15,6 +15,7 @@ import { FunctionPool } from './function-pool.js';
 import type { CommandReport } from './command-runner.js';
 import { CommandHost } from './command-host-client.js';
 import { GpuSlots } from './gpu-slots.js';
+import { CallAbort } from './call-abort.js';
 
 export interface WorkerOptions {
   host: string;
@@ -45,11 +46,11 @@ export interface WorkerOptions {
  * one thread (they hold one task's resources, since they never run at the same time). */
 interface Batch {
   specs: TaskSpec[];
-  abort: AbortController;
+  abort: CallAbort;
   timer: NodeJS.Timeout | null;
   gpuIds: number[] | null;
-  /** Calls cancelled while their batch ran: reported as cancelled when it returns. */
-  cancelled: Set<number>;
+  /** Calls cancelled while their batch ran: reported as cancelled when it returns (made on the first). */
+  cancelled: Set<number> | null;
 }
 
 /** Most calls sent to a thread in one job, and the longest a job of short calls should take. */
@@ -317,9 +318,10 @@ export class Worker {
 
   private start(specs: TaskSpec[]): void {
     const head = specs[0];
+    let files: (string | null)[] | null = null;
     if (head.kind === 'function') {
       // Another process on this node may have evicted an environment since the task came.
-      const files = (specs as FunctionTaskSpec[]).map((s) => this.envs.pathOf(s.env));
+      files = (specs as FunctionTaskSpec[]).map((s) => this.envs.pathOf(s.env));
       if (files.includes(null)) {
         for (let i = specs.length - 1; i >= 0; i--) {
           if (files[i] === null) this.awaitEnv(specs[i] as FunctionTaskSpec);
@@ -330,26 +332,26 @@ export class Worker {
     }
     addTo(this.used, head.resources, 1);
     const gpuIds = head.resources.gpus > 0 ? this.gpus.take(head.resources.gpus) : null;
-    const abort = new AbortController();
+    const abort = new CallAbort();
     let timer: NodeJS.Timeout | null = null;
     if (head.kind === 'function' && head.wallTime !== null) {
       timer = setTimeout(() => abort.abort({ outcome: 'max-wall-time', message: `stopped at its wall time of ${head.wallTime} s` }),
         head.wallTime * 1000);
     }
-    const batch: Batch = { specs, abort, timer, gpuIds, cancelled: new Set() };
+    const batch: Batch = { specs, abort, timer, gpuIds, cancelled: null };
     for (const s of specs) this.running.set(s.id, batch);
     const started = Date.now() / 1000;
     if (head.kind === 'command') {
-      this.commands[head.id % this.commands.length].run(head, gpuIds, abort.signal)
+      this.commands[head.id % this.commands.length].run(head, gpuIds, abort)
         .catch((err: Error): CommandReport => ({ outcome: 'environment-failure', error: encodeError(err) }))
         .then((report) => this.complete(batch, [{ ...report, started, finished: Date.now() / 1000 }]));
       return;
     }
-    const calls = (specs as FunctionTaskSpec[]).map((s) => {
+    const calls = (specs as FunctionTaskSpec[]).map((s, i) => {
       this.envs.use(s.env);
-      return { file: this.envs.pathOf(s.env)!, exportName: s.exportName, args: s.args, gpuIds };
+      return { file: files![i]!, exportName: s.exportName, args: s.args, gpuIds };
     });
-    const work = this.pool!.run(calls, head.resources.memory, abort.signal, !((this.callSeconds.get(head.env) ?? 1) < GC_WATCH_SECONDS));
+    const work = this.pool!.run(calls, head.resources.memory, abort, !((this.callSeconds.get(head.env) ?? 1) < GC_WATCH_SECONDS));
     work.then((res) => {
       if (Array.isArray(res)) return this.complete(batch, res);
       if ((res.outcome === 'thread-crash' || res.outcome === 'resource-exhaustion') && specs.length > 1) return this.retryAlone(batch);
@@ -367,9 +369,12 @@ export class Worker {
         this.callSeconds.set(spec.env, prev === undefined ? took : prev * 0.9 + took * 0.1);
       }
       this.tasksDone++;
-      if (batch.cancelled.has(spec.id)) this.report(spec, { outcome: 'cancelled' }, o.started, o.finished, null);
-      else this.report(spec, o, o.started, o.finished, batch.gpuIds);
+      if (batch.cancelled?.has(spec.id)) this.report(spec, { outcome: 'cancelled' }, o.started, o.finished, null, true);
+      else this.report(spec, o, o.started, o.finished, batch.gpuIds, true);
     });
+    // Nothing else running: no other result can share the write, so it goes now rather than a turn later.
+    if (this.running.size === 0) this.conn?.flush();
+    else this.conn?.flushSoon();
     this.pump();
   }
 
@@ -388,11 +393,14 @@ export class Worker {
     addTo(this.used, batch.specs[0].resources, -1);
   }
 
-  private report(spec: TaskSpec, report: CommandReport, started: number, finished: number, gpuIds: number[] | null): void {
+  /** Sends a result; `queueOnly` leaves the write to the caller. */
+  private report(spec: TaskSpec, report: CommandReport, started: number, finished: number, gpuIds: number[] | null,
+    queueOnly = false): void {
     this.alone.delete(spec.id);
     const msg: TaskResult = { type: 'result', id: spec.id, started, finished, ...report };
     if (gpuIds) msg.gpuIds = gpuIds;
-    this.conn?.send(msg);
+    if (queueOnly) this.conn?.queue(msg);
+    else this.conn?.send(msg);
   }
 
   private cancel(id: number): void {
@@ -415,7 +423,7 @@ export class Worker {
     const batch = this.running.get(id);
     if (!batch) return;
     if (batch.specs.length === 1) batch.abort.abort({ outcome: 'cancelled', message: 'cancelled by the manager' });
-    else batch.cancelled.add(id);
+    else (batch.cancelled ??= new Set()).add(id);
   }
 
   /** The manager is gone: its tasks will be run elsewhere, so stop them here. */

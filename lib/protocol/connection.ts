@@ -1,9 +1,9 @@
 // One authenticated, framed, keepalive-checked link between a manager and a worker. Outgoing messages are
 // gathered for one turn of the event loop and written with one syscall, so bursts of small messages cost
-// one write instead of thousands.
+// one write instead of thousands; a caller that knows nothing else is coming writes at once with flush().
 import type { Socket } from 'node:net';
 import { serialize, deserialize } from 'node:v8';
-import { FrameDecoder, FrameError, frameHeader } from './frame-codec.js';
+import { FrameDecoder, FrameError, frameHeader, FRAME_HEADER_BYTES } from './frame-codec.js';
 import { makeNonce, proveKnowledge, checkProof } from './auth.js';
 import { PROTOCOL_NAME, PROTOCOL_VERSION } from './version.js';
 import { encodeFast, decodeFast } from './fast-codec.js';
@@ -39,6 +39,7 @@ export class Connection {
   private peerProved = false;
   private pending: Buffer[] = [];
   private flushScheduled = false;
+  private readonly flushLater = (): void => this.flush();
   private lastReceived = Date.now();
   private lastSent = Date.now();
   private timer: NodeJS.Timeout;
@@ -62,13 +63,29 @@ export class Connection {
 
   /** Queues a message; everything queued in this turn of the event loop goes out in one write. */
   send(msg: AnyMessage): void {
+    this.queue(msg);
+    this.flushSoon();
+  }
+
+  /** Queues a message for the caller to write with flush() or flushSoon(). */
+  queue(msg: AnyMessage): void {
     if (this.state === 'closed') return;
-    const body = (this.state === 'ready' && encodeFast(msg)) || serialize(msg);
-    this.pending.push(frameHeader(body.length), body);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
+    // A compact body comes with room for its header: one buffer per frame, nothing to concatenate.
+    const frame = this.state === 'ready' ? encodeFast(msg, FRAME_HEADER_BYTES) : null;
+    if (frame) {
+      frame.writeUInt32BE(frame.length - FRAME_HEADER_BYTES, 0);
+      this.pending.push(frame);
+      return;
     }
+    const body = serialize(msg);
+    this.pending.push(frameHeader(body.length), body);
+  }
+
+  /** Writes what is queued at the end of this turn of the event loop. */
+  flushSoon(): void {
+    if (this.flushScheduled || this.pending.length === 0) return;
+    this.flushScheduled = true;
+    setImmediate(this.flushLater);
   }
 
   /** Keeps the process alive while this link is open (true) or not (false). */

@@ -6,32 +6,34 @@ import type { AnyMessage, FunctionTaskSpec, Measurement, TaskResult } from './me
 const TAG_FUNCTION_TASK = 1;
 const TAG_SUCCESS = 2;
 
-/** Returns the compact body for a message that has one, else null (the caller uses V8's serializer). */
-export function encodeFast(msg: AnyMessage): Buffer | null {
-  if (msg.type === 'task' && msg.kind === 'function') return encodeTask(msg);
+/** Returns the compact body for a message that has one, else null (the caller uses V8's serializer). The body
+ * starts `headroom` bytes in, so that a frame header can be written in front without another buffer. */
+export function encodeFast(msg: AnyMessage, headroom = 0): Buffer | null {
+  if (msg.type === 'task' && msg.kind === 'function') return encodeTask(msg, headroom);
   if (msg.type === 'result' && msg.outcome === 'success' && msg.value && !msg.error && !msg.gpuIds &&
     msg.exitCode === undefined && !msg.outputs && !msg.exhausted && (!msg.measured || isThreadMeasurement(msg.measured))) {
-    return encodeSuccess(msg);
+    return encodeSuccess(msg, headroom);
   }
   return null;
 }
 
-function encodeTask(t: FunctionTaskSpec): Buffer {
-  const env = Buffer.from(t.env, 'latin1');
-  const name = Buffer.from(t.exportName, 'utf8');
-  const head = 1 + 4 + 8 * 5 + 1 + env.length + 2 + name.length;
-  const b = Buffer.allocUnsafe(head + t.args.length);
-  let o = b.writeUInt8(TAG_FUNCTION_TASK, 0);
+function encodeTask(t: FunctionTaskSpec, at: number): Buffer {
+  // Strings are written in place: latin1 is one byte per character (env is a hex hash).
+  const envLength = t.env.length;
+  const nameLength = Buffer.byteLength(t.exportName, 'utf8');
+  const head = 1 + 4 + 8 * 5 + 1 + envLength + 2 + nameLength;
+  const b = Buffer.allocUnsafe(at + head + t.args.length);
+  let o = b.writeUInt8(TAG_FUNCTION_TASK, at);
   o = b.writeUInt32BE(t.id, o);
   o = b.writeDoubleBE(t.resources.cores, o);
   o = b.writeDoubleBE(t.resources.memory, o);
   o = b.writeDoubleBE(t.resources.disk, o);
   o = b.writeDoubleBE(t.resources.gpus, o);
   o = b.writeDoubleBE(t.wallTime ?? -1, o);
-  o = b.writeUInt8(env.length, o);
-  o += env.copy(b, o);
-  o = b.writeUInt16BE(name.length, o);
-  o += name.copy(b, o);
+  o = b.writeUInt8(envLength, o);
+  o += b.write(t.env, o, envLength, 'latin1');
+  o = b.writeUInt16BE(nameLength, o);
+  o += b.write(t.exportName, o, nameLength, 'utf8');
   b.set(t.args, o);
   return b;
 }
@@ -42,9 +44,9 @@ function isThreadMeasurement(m: Measurement): boolean {
 
 const SUCCESS_HEAD = 1 + 4 + 8 * 4;
 
-function encodeSuccess(r: TaskResult): Buffer {
-  const b = Buffer.allocUnsafe(SUCCESS_HEAD + r.value!.length);
-  let o = b.writeUInt8(TAG_SUCCESS, 0);
+function encodeSuccess(r: TaskResult, at: number): Buffer {
+  const b = Buffer.allocUnsafe(at + SUCCESS_HEAD + r.value!.length);
+  let o = b.writeUInt8(TAG_SUCCESS, at);
   o = b.writeUInt32BE(r.id, o);
   o = b.writeDoubleBE(r.started, o);
   o = b.writeDoubleBE(r.finished, o);

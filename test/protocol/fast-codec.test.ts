@@ -17,6 +17,17 @@ describe('compact frames for function tasks and results', () => {
     assert.deepEqual({ ...r, value: Buffer.from(r.value!) }, { ...result, value: Buffer.from(result.value!) });
   });
 
+  it('leaves the asked headroom free in front of the body', () => {
+    const task: FunctionTaskSpec = { type: 'task', kind: 'function', id: 9, env: 'cd'.repeat(32), exportName: 'f',
+      args: serialize([]), resources: { cores: 1, memory: 0, disk: 0, gpus: 0 }, wallTime: null };
+    const plain = encodeFast(task)!;
+    const framed = encodeFast(task, 4)!;
+    assert.equal(framed.length, plain.length + 4);
+    assert.deepEqual(framed.subarray(4), plain);
+    const result: TaskResult = { type: 'result', id: 9, outcome: 'success', value: serialize(null), started: 1, finished: 2 };
+    assert.deepEqual(encodeFast(result, 4)!.subarray(4), encodeFast(result)!);
+  });
+
   it('leaves other messages to the V8 serializer and refuses a truncated compact frame', () => {
     assert.equal(encodeFast({ type: 'result', id: 1, outcome: 'exception', error: { name: 'E', message: 'm' }, started: 0, finished: 0 }), null);
     assert.equal(decodeFast(serialize({ type: 'ping' })), undefined);
