@@ -9,6 +9,7 @@ import { BucketingState, escalate, type ResourcePredictor } from './bucketing.js
 import { LadderState } from './ladder-state.js';
 import type { ValueBucket } from './bucket-types.js';
 import { seededRandom } from './random.js';
+import { DEFAULT_WINDOW } from './point-window.js';
 
 /**
  * The probe: what a task of a category with no measurements yet gets, unless `first` says otherwise.
@@ -106,7 +107,7 @@ export class CategoryAllocator {
   private readonly random: () => number;
   private readonly histograms = {} as Record<AutoResource, Histogram>;
   private bucketing: Record<AutoResource, ResourcePredictor> | null = null;
-  /** Measured values of successful tasks, in order, so a mode change can rebuild bucketing. */
+  /** Measured values of the most recent successful tasks, in order, so a mode change can rebuild bucketing. */
   private readonly history: Array<Record<AutoResource, number>> = [];
   private readonly walls: number[] = [];
   private learned: Partial<Record<AutoResource, number>> | null = null;
@@ -227,6 +228,12 @@ export class CategoryAllocator {
     this.maxSeenSoFar.wallTime = Math.max(this.maxSeenSoFar.wallTime, measured.wallTime ?? 0);
     this.history.push(values);
     this.walls.push(measured.wallTime ?? 0);
+    // Bucketing keeps only the most recent points (point-window.ts): so does the history it is rebuilt from,
+    // trimmed in chunks so a long-lived manager's memory stays bounded at no cost per task.
+    if (this.history.length > 2 * DEFAULT_WINDOW) {
+      this.history.splice(0, this.history.length - DEFAULT_WINDOW);
+      this.walls.splice(0, this.walls.length - DEFAULT_WINDOW);
+    }
     if (HISTOGRAM_MODES.includes(this.mode)) this.maybeRelearn(false);
   }
 
