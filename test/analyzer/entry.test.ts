@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { bundleFunction } from '../../analyzer/bundle-function.js';
+import { bundleFormat } from '../../analyzer/bundle-format.js';
 import { extractFunction } from '../../analyzer/extract-function.js';
 import { declaredModuleType, clearModuleTypeCache } from '../../analyzer/module-type.js';
 import { freshDir, loadBundle, removeDir, writeTree } from './support.js';
@@ -85,6 +86,23 @@ describe('analyzer: entry synthesis and module types', () => {
     dirs.push(cache);
     const fn = await loadBundle(cache, await bundleFunction(ex));
     assert.equal(fn(5), 15);
+  });
+
+  it('bundles as CommonJS, and as an ES module when a dependency uses top-level await; both run as the worker loads them', async () => {
+    const dir = tree({
+      'package.json': '{"type":"module"}',
+      'base.js': 'export const base = await Promise.resolve(40);\n',
+      'plain.js': 'export function where() { return import.meta.url; }\n',
+      'tla.js': "import { base } from './base.js';\nexport function addBase(x) { return x + base; }\n",
+    });
+    const cache = freshDir('cache-entry');
+    dirs.push(cache);
+    const plain = await bundleFunction(extractFunction({ file: join(dir, 'plain.js'), source: 'function where() { return import.meta.url; }', name: 'where' }));
+    assert.equal(bundleFormat(plain.code), 'cjs');
+    assert.equal(await (await loadBundle(cache, plain))(), `file://${join(cache, `${plain.hash}.cjs`)}`);
+    const tla = await bundleFunction(extractFunction({ file: join(dir, 'tla.js'), source: 'function addBase(x) { return x + base; }', name: 'addBase' }));
+    assert.equal(bundleFormat(tla.code), 'esm');
+    assert.equal(await (await loadBundle(cache, tla))(2), 42);
   });
 
   it('takes one function of many with only the constant it uses', () => {
