@@ -60,6 +60,11 @@ export class BundleStore {
     return null;
   }
 
+  /** Drops what this process knows of it: the next pathOf looks on disk. */
+  forget(hash: string): void {
+    this.known.delete(hash);
+  }
+
   /** Marks it used now (at most every few seconds: one utimes per environment, not per call). */
   use(hash: string): void {
     const k = this.known.get(hash);

@@ -279,6 +279,13 @@ export class Worker {
     this.conn?.send({ type: 'env-request', hash });
   }
 
+  /** A thread could not read the bundle, and it is no longer on disk. */
+  private bundleVanished(hash: string, code: unknown): boolean {
+    if (code !== 'ENOENT' && code !== 'ERR_MODULE_NOT_FOUND') return false;
+    this.envs.forget(hash);
+    return this.envs.pathOf(hash) === null;
+  }
+
   /** Environments of tasks queued, running or waiting here: never evicted. */
   private envsInUse(): Set<string> {
     const inUse = new Set<string>(this.awaitingEnv.keys());
@@ -367,6 +374,9 @@ export class Worker {
         const prev = this.callSeconds.get(spec.env);
         const took = o.finished - o.started;
         this.callSeconds.set(spec.env, prev === undefined ? took : prev * 0.9 + took * 0.1);
+      }
+      if (spec.kind === 'function' && o.outcome === 'environment-failure' && this.bundleVanished(spec.env, o.error?.code)) {
+        return this.awaitEnv(spec); // evicted by another process on the node just before a thread loaded it
       }
       this.tasksDone++;
       if (batch.cancelled?.has(spec.id)) this.report(spec, { outcome: 'cancelled' }, o.started, o.finished, null, true);

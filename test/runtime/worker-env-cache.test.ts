@@ -3,7 +3,7 @@
 // not hash right is refused and its tasks fail without running it, and the V8 compile cache kept
 // next to each bundle is taken up by the next worker process on the node.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Manager, remote } from '../../lib/index.js';
@@ -16,6 +16,10 @@ function square(x: number): number {
 
 function greeting(name: string): string {
   return `hello ${name}`;
+}
+
+function exitThread(): void {
+  process.exit(3);
 }
 
 function whereAmI(): string {
@@ -67,6 +71,20 @@ describe('the worker environment cache', function () {
     // The manager sent square's bundle already; the worker asks for it again and runs the call.
     assert.equal(await sq(8), 64);
     assert.deepEqual(bundlesIn(envs), [first]);
+  });
+
+  it('gets a bundle again that another process removed from the shared cache behind its back', async () => {
+    await startInProcess(1000);
+    const envs = join(cacheDir, 'envs');
+    const sq = remote(square, { manager });
+    const crash = remote(exitThread, { manager });
+    assert.equal(await sq(5), 25);
+    const [bundle] = bundlesIn(envs);
+    // A new thread must load the bundle from disk: kill the one that has it.
+    await assert.rejects(crash(), /thread/);
+    for (const f of readdirSync(envs).filter((n) => n.startsWith(bundle.slice(0, 64)))) rmSync(join(envs, f));
+    assert.equal(await sq(6), 36);
+    assert.ok(bundlesIn(envs).includes(bundle), 'fetched and stored again');
   });
 
   it('refuses a copy whose bytes do not hash to its name and fails the task without running it', async () => {
