@@ -2,7 +2,7 @@
 // over TCP as a remote worker does, so what runs locally is what runs on a cluster.
 import { randomBytes } from 'node:crypto';
 import { Manager, type ManagerOptions } from './manager.js';
-import { checkKnownKeys, checkNumber, checkObject } from './options.js';
+import { OptionError, checkKnownKeys, checkNumber, checkObject, describeValue } from './options.js';
 
 export interface LocalOptions extends Omit<ManagerOptions, 'host' | 'port' | 'password'> {
   /** Cores of the embedded worker. Default: this machine's. */
@@ -11,18 +11,24 @@ export interface LocalOptions extends Omit<ManagerOptions, 'host' | 'port' | 'pa
   disk?: number;
   gpus?: number;
   cacheDir?: string;
+  /** MB of environments kept in the cache directory (least recently used go past it). Default: no cap. */
+  cacheSize?: number;
 }
 
 export function startLocal(options: LocalOptions = {}): Manager {
   const o = checkObject('Manager.local()', options);
-  checkKnownKeys('Manager.local()', o, ['name', 'log', 'dispatch', 'cores', 'memory', 'disk', 'gpus', 'cacheDir']);
+  checkKnownKeys('Manager.local()', o, ['name', 'log', 'dispatch', 'cores', 'memory', 'disk', 'gpus', 'cacheDir', 'cacheSize']);
   const res: Record<string, number> = {};
   for (const k of ['cores', 'memory', 'disk', 'gpus'] as const) {
     if (o[k] !== undefined) res[k] = checkNumber('Manager.local()', k, o[k], { min: 0, integer: k === 'gpus' });
   }
+  const cacheSize = o.cacheSize === undefined ? null : o.cacheSize;
+  if (cacheSize !== null && !(typeof cacheSize === 'number' && cacheSize > 0 && Number.isFinite(cacheSize))) {
+    throw new OptionError(`Manager.local(): option "cacheSize" expects a number of MB > 0, got ${describeValue(cacheSize)}`);
+  }
   const manager = new Manager(
     { host: '127.0.0.1', port: 0, password: randomBytes(16).toString('hex'), name: options.name, log: options.log, dispatch: options.dispatch },
-    { embeddedWorker: { ...res, cacheDir: options.cacheDir } },
+    { embeddedWorker: { ...res, cacheDir: options.cacheDir, cacheSize } },
   );
   void manager.listen();
   return manager;

@@ -47,7 +47,7 @@ export interface CoreOptions {
   password: string | null;
   name: string;
   /** Start a worker inside the core (Manager.local). */
-  embeddedWorker?: { cores?: number; memory?: number; disk?: number; gpus?: number; cacheDir?: string };
+  embeddedWorker?: { cores?: number; memory?: number; disk?: number; gpus?: number; cacheDir?: string; cacheSize?: number | null };
 }
 
 /** The dispatch core: the server, the worker links, the queue and placement. */

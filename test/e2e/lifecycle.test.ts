@@ -61,5 +61,8 @@ describe('process lifecycles', function () {
     const v = startWorker(['localhost']);
     assert.notEqual(await v.exited, 0);
     assert.match(v.log(), /expected HOST:PORT \(e\.g\. 127\.0\.0\.1:9123\), got "localhost"/);
+    const c = startWorker(['127.0.0.1:1', '--cache-size', '0']);
+    assert.notEqual(await c.exited, 0);
+    assert.match(c.log(), /--cache-size expects a number > 0, got "0"/);
   });
 });

@@ -112,6 +112,7 @@ for (const dispatch of ['inline', 'thread'] as const) describe(`Manager.local() 
     assert.throws(() => remote(42 as never), /expected a function, got 42/);
     assert.throws(() => manager.tune('warp-speed', 9), /unknown name "warp-speed"; expected one of/);
     assert.throws(() => manager.tune('prefetch', -2), /"prefetch" expects an integer >= 0 or 'auto', got -2/);
+    assert.throws(() => Manager.local({ cacheSize: 0 }), /"cacheSize" expects a number of MB > 0, got 0/);
   });
 
   it('refuses a function that captures a variable of an enclosing function, naming it', () => {
