@@ -11,6 +11,7 @@ import { fitsWithin, addTo, formatResources, sameResources } from '../lib/resour
 import { detectResources } from './machine-resources.js';
 import { ContentCache } from './content-cache.js';
 import { BundleStore } from './bundle-store.js';
+import { EnvironmentFetch } from './environment-fetch.js';
 import { FunctionPool } from './function-pool.js';
 import type { CommandReport } from './command-runner.js';
 import { CommandHost } from './command-host-client.js';
@@ -75,8 +76,8 @@ export class Worker {
   /** Calls to run alone: their batch crashed its thread, so each is tried by itself. */
   private readonly alone = new Set<number>();
   private readonly envs: BundleStore;
-  /** Tasks whose environment is not here, by environment, and how often it was asked for. */
-  private readonly awaitingEnv = new Map<string, { specs: TaskSpec[]; asked: number }>();
+  /** Tasks waiting for an environment the worker asked the manager for again. */
+  private readonly fetch: EnvironmentFetch;
   private readonly files: ContentCache;
   private readonly sandboxRoot: string;
   private readonly gpus: GpuSlots;
@@ -102,6 +103,18 @@ export class Worker {
     };
     this.name = opts.name ?? `${hostname()}:${process.pid}${opts.embedded ? ':local' : ''}`;
     this.envs = new BundleStore({ dir: join(cacheDir, 'envs'), capacityMB: opts.cacheSize, minIdleSeconds: opts.cacheMinIdle });
+    this.fetch = new EnvironmentFetch(this.envs, {
+      ask: (hash) => this.conn?.send({ type: 'env-request', hash }),
+      ready: (specs) => {
+        this.queue.unshift(...specs);
+        this.pump();
+      },
+      failed: (specs, message) => {
+        const now = Date.now() / 1000;
+        for (const spec of specs) this.report(spec, { outcome: 'environment-failure', error: encodeError(new Error(message)) }, now, now, null);
+      },
+      log: (line) => this.log(line),
+    });
     this.files = new ContentCache(join(cacheDir, 'files'));
     this.sandboxRoot = join(cacheDir, 'sandboxes', `${process.pid}-${Date.now().toString(36)}`);
     this.gpus = new GpuSlots(this.resources.gpus);
@@ -212,7 +225,7 @@ export class Worker {
 
   private onMessage(msg: AnyMessage): void {
     switch (msg.type) {
-      case 'env': return this.receiveEnv(msg.hash, msg.code);
+      case 'env': return this.fetch.receive(msg.hash, msg.code, this.envsInUse());
       case 'file': {
         const problem = this.files.put(msg.hash, msg.data);
         if (problem) this.log(`trellis worker: refused input file ${msg.hash}: ${problem}`);
@@ -235,62 +248,16 @@ export class Worker {
         `task needs ${formatResources(spec.resources)}, this worker has ${formatResources(this.resources)}`)) }, now, now, null);
       return;
     }
-    if (spec.kind === 'function' && this.envs.pathOf(spec.env) === null) return this.awaitEnv(spec);
+    if (spec.kind === 'function' && this.envs.pathOf(spec.env) === null) return this.fetch.await(spec);
     this.queue.push(spec);
     this.pump();
   }
 
-  // ---- environments ----------------------------------------------------------------------------------
-
-  /** Asked for once more at most: a copy refused again fails its tasks, since unverified code never runs. */
-  private static readonly ENV_ASKS = 1;
-
-  private receiveEnv(hash: string, code: string): void {
-    const problem = this.envs.put(hash, code, this.envsInUse());
-    const waiting = this.awaitingEnv.get(hash);
-    if (problem) {
-      this.log(`trellis worker: refused environment ${hash}: ${problem}`);
-      if (!waiting) return;
-      if (waiting.asked < Worker.ENV_ASKS) return this.askEnv(hash, waiting);
-      this.awaitingEnv.delete(hash);
-      const now = Date.now() / 1000;
-      const error = encodeError(new Error(`environment ${hash} did not arrive intact, also when asked for again (${problem}); its code was not run`));
-      for (const spec of waiting.specs) this.report(spec, { outcome: 'environment-failure', error }, now, now, null);
-      return;
-    }
-    if (!waiting) return;
-    this.awaitingEnv.delete(hash);
-    this.queue.unshift(...waiting.specs);
-    this.pump();
-  }
-
-  /** Holds a task whose environment was refused or evicted, and asks the manager for it once more. */
-  private awaitEnv(spec: TaskSpec & { env: string }): void {
-    let waiting = this.awaitingEnv.get(spec.env);
-    if (!waiting) {
-      this.awaitingEnv.set(spec.env, (waiting = { specs: [], asked: 0 }));
-      this.askEnv(spec.env, waiting);
-    }
-    waiting.specs.push(spec);
-  }
-
-  private askEnv(hash: string, waiting: { asked: number }): void {
-    waiting.asked++;
-    this.conn?.send({ type: 'env-request', hash });
-  }
-
-  /** A thread could not read the bundle, and it is no longer on disk. */
-  private bundleVanished(hash: string, code: unknown): boolean {
-    if (code !== 'ENOENT' && code !== 'ERR_MODULE_NOT_FOUND') return false;
-    this.envs.forget(hash);
-    return this.envs.pathOf(hash) === null;
-  }
-
-  /** Environments of tasks queued, running or waiting here: never evicted. */
+  /** Environments of tasks queued or running here: never evicted. */
   private envsInUse(): Set<string> {
-    const inUse = new Set<string>(this.awaitingEnv.keys());
+    const inUse = new Set<string>();
     for (const s of this.queue) if (s.kind === 'function') inUse.add(s.env);
-    for (const b of this.running.values()) if (b.specs[0].kind === 'function') inUse.add(b.specs[0].env);
+    for (const b of this.running.values()) for (const s of b.specs) if (s.kind === 'function') inUse.add(s.env);
     return inUse;
   }
 
@@ -331,7 +298,7 @@ export class Worker {
       files = (specs as FunctionTaskSpec[]).map((s) => this.envs.pathOf(s.env));
       if (files.includes(null)) {
         for (let i = specs.length - 1; i >= 0; i--) {
-          if (files[i] === null) this.awaitEnv(specs[i] as FunctionTaskSpec);
+          if (files[i] === null) this.fetch.await(specs[i] as FunctionTaskSpec);
           else this.queue.unshift(specs[i]);
         }
         return;
@@ -375,8 +342,8 @@ export class Worker {
         const took = o.finished - o.started;
         this.callSeconds.set(spec.env, prev === undefined ? took : prev * 0.9 + took * 0.1);
       }
-      if (spec.kind === 'function' && o.outcome === 'environment-failure' && this.bundleVanished(spec.env, o.error?.code)) {
-        return this.awaitEnv(spec); // evicted by another process on the node just before a thread loaded it
+      if (spec.kind === 'function' && o.outcome === 'environment-failure' && this.fetch.vanished(spec.env, o.error?.code)) {
+        return this.fetch.await(spec); // evicted by another process on the node just before a thread loaded it
       }
       this.tasksDone++;
       if (batch.cancelled?.has(spec.id)) this.report(spec, { outcome: 'cancelled' }, o.started, o.finished, null, true);
@@ -422,13 +389,10 @@ export class Worker {
       this.pump();
       return;
     }
-    for (const [hash, waiting] of this.awaitingEnv) {
-      const j = waiting.specs.findIndex((s) => s.id === id);
-      if (j < 0) continue;
-      const [spec] = waiting.specs.splice(j, 1);
-      if (waiting.specs.length === 0) this.awaitingEnv.delete(hash);
+    const waiting = this.fetch.take(id);
+    if (waiting) {
       const now = Date.now() / 1000;
-      return this.report(spec, { outcome: 'cancelled' }, now, now, null);
+      return this.report(waiting, { outcome: 'cancelled' }, now, now, null);
     }
     const batch = this.running.get(id);
     if (!batch) return;
@@ -439,7 +403,7 @@ export class Worker {
   /** The manager is gone: its tasks will be run elsewhere, so stop them here. */
   private abandonAll(): void {
     this.queue.length = 0;
-    this.awaitingEnv.clear();
+    this.fetch.clear();
     for (const r of this.running.values()) r.abort.abort({ outcome: 'cancelled', message: 'the manager link was lost' });
   }
 
