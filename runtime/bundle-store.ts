@@ -5,11 +5,11 @@
 // removed once the total passes it. "Recently used" is the bundle's mtime, touched as tasks start,
 // so the processes sharing a cache directory on a node agree; one used in the last `minIdleSeconds`
 // by any of them is kept (another process may be about to load it).
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleFormat } from '../analyzer/bundle-format.js';
 import { lruVictims } from './lru-victims.js';
+import { hashMismatch, writeWhole } from './write-whole.js';
 
 export interface BundleStoreOptions {
   dir: string;
@@ -79,26 +79,20 @@ export class BundleStore {
   }
 
   /**
-   * Stores code under its hash and evicts what the cap requires, keeping `inUse`; returns an error
-   * message (and stores nothing) when the hash does not match.
+   * Stores code under its hash and evicts what the cap requires, keeping the environments `inUse` names
+   * (asked only when there is a cap); returns an error message (and stores nothing) when the hash does not match.
    */
-  put(hash: string, code: string, inUse: ReadonlySet<string>): string | null {
-    const actual = createHash('sha256').update(code).digest('hex');
-    if (actual !== hash) return `content hash mismatch: announced ${hash}, received bytes hash to ${actual}`;
+  put(hash: string, code: string, inUse: () => Set<string>): string | null {
+    const problem = hashMismatch(hash, code);
+    if (problem) return problem;
     if (this.pathOf(hash) === null) {
       const path = join(this.dir, hash + (bundleFormat(code) === 'cjs' ? '.cjs' : '.mjs'));
-      const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      writeFileSync(tmp, code);
-      renameSync(tmp, path);
-      this.known.set(hash, { path, touched: Date.now(), checked: Date.now() });
+      writeWhole(path, code);
+      const now = Date.now();
+      this.known.set(hash, { path, touched: now, checked: now });
     }
-    this.evict(new Set([...inUse, hash]));
+    if (this.capacityBytes !== null) this.evict(inUse().add(hash));
     return null;
-  }
-
-  /** Bytes of every environment here, compile caches included. */
-  sizeBytes(): number {
-    return this.entries().reduce((sum, e) => sum + e.bytes, 0);
   }
 
   /** Removes least recently used environments not in `keep` until under the cap; returns their hashes. */

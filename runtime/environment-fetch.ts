@@ -23,10 +23,13 @@ export class EnvironmentFetch {
 
   constructor(private readonly store: BundleStore, private readonly hooks: EnvironmentFetchHooks) {}
 
-  /** Stores a bundle the manager sent, keeping those in `inUse` through eviction; releases its waiting tasks. */
-  receive(hash: string, code: string, inUse: Set<string>): void {
-    for (const h of this.waiting.keys()) inUse.add(h);
-    const problem = this.store.put(hash, code, inUse);
+  /** Stores a bundle the manager sent, keeping those `inUse` names through eviction; releases its waiting tasks. */
+  receive(hash: string, code: string, inUse: () => Set<string>): void {
+    const problem = this.store.put(hash, code, () => {
+      const keep = inUse();
+      for (const h of this.waiting.keys()) keep.add(h);
+      return keep;
+    });
     const w = this.waiting.get(hash);
     if (problem) {
       this.hooks.log(`trellis worker: refused environment ${hash}: ${problem}`);

@@ -5,17 +5,17 @@
 // time holds 10-40 KB of top-level code), so the next thread or worker process on the node starts
 // the function without parsing and compiling it again. ES-module bundles (top-level await) are
 // imported; Node >= 22.1 caches them itself once module.enableCompileCache is on.
-import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { basename, dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
+import { writeWhole } from './write-whole.js';
 
 type Exports = Record<string, unknown>;
 
 /** Where a bundle's compile cache lives: one per V8 version, since V8 refuses data of another. */
-export function compileCachePath(bundleFile: string): string {
+function compileCachePath(bundleFile: string): string {
   return `${bundleFile}.v8-${process.versions.v8}.cache`;
 }
 
@@ -58,12 +58,10 @@ export async function loadBundle(file: string): Promise<Exports> {
 /** Writes the caches of bundles whose first call has now run; a failed write only costs speed. */
 export function saveCompileCaches(): void {
   for (const { script, file } of pending.splice(0)) {
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      writeFileSync(tmp, script.createCachedData());
-      renameSync(tmp, file); // whole or absent: another thread may be reading it
+      writeWhole(file, script.createCachedData()); // another thread may be reading it
     } catch {
-      rmSync(tmp, { force: true });
+      // a full or read-only disk: the next load compiles again
     }
   }
 }

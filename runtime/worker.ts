@@ -225,7 +225,7 @@ export class Worker {
 
   private onMessage(msg: AnyMessage): void {
     switch (msg.type) {
-      case 'env': return this.fetch.receive(msg.hash, msg.code, this.envsInUse());
+      case 'env': return this.fetch.receive(msg.hash, msg.code, () => this.envsInUse());
       case 'file': {
         const problem = this.files.put(msg.hash, msg.data);
         if (problem) this.log(`trellis worker: refused input file ${msg.hash}: ${problem}`);
