@@ -13,6 +13,11 @@ export class CommandHost {
 
   constructor(private readonly sandboxRoot: string, private readonly filesDir: string) {}
 
+  /** Commands sent and not yet reported. */
+  get running(): number {
+    return this.pending.size;
+  }
+
   run(spec: CommandTaskSpec, gpuIds: number[] | null, signal: CallAbort): Promise<CommandReport> {
     const child = this.start();
     return new Promise((resolve) => {

@@ -5,6 +5,7 @@ import { ContentCache } from './content-cache.js';
 import { runCommand, type CommandReport } from './command-runner.js';
 import { encodeError } from '../lib/protocol/payload.js';
 import type { CommandTaskSpec } from '../lib/protocol/messages.js';
+import { CallAbort } from './call-abort.js';
 
 export type HostRequest =
   | { type: 'run'; id: number; spec: CommandTaskSpec; sandboxRoot: string; filesDir: string; gpuIds: number[] | null }
@@ -13,7 +14,7 @@ export type HostRequest =
 export interface HostReply { id: number; report: CommandReport }
 
 const caches = new Map<string, ContentCache>();
-const running = new Map<number, AbortController>();
+const running = new Map<number, CallAbort>();
 
 process.on('message', (m: HostRequest) => {
   if (m.type === 'cancel') {
@@ -22,16 +23,16 @@ process.on('message', (m: HostRequest) => {
   }
   let files = caches.get(m.filesDir);
   if (!files) caches.set(m.filesDir, (files = new ContentCache(m.filesDir)));
-  const abort = new AbortController();
+  const abort = new CallAbort();
   running.set(m.id, abort);
-  runCommand(m.spec, m.sandboxRoot, files, m.gpuIds, abort.signal)
+  runCommand(m.spec, m.sandboxRoot, files, m.gpuIds, abort)
     .catch((err: Error): CommandReport => ({ outcome: 'environment-failure', error: encodeError(err) }))
     .then((report) => {
       running.delete(m.id);
       process.send!({ id: m.id, report } satisfies HostReply);
     });
 });
-// The worker is gone: stop the commands still running (each is killed through its cancel signal), then exit.
+// The worker is gone: stop the commands still running (each is killed through its stop handle), then exit.
 process.on('disconnect', () => {
   for (const abort of running.values()) abort.abort({ outcome: 'cancelled', message: 'the worker stopped' });
   setTimeout(() => process.exit(0), running.size > 0 ? 200 : 0);

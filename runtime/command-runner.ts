@@ -8,10 +8,13 @@ import { encodeError } from '../lib/protocol/payload.js';
 import type { ContentCache } from './content-cache.js';
 import { TreeMonitor } from './process-tree.js';
 import { SandboxLimits, sandboxUsage } from './sandbox-limits.js';
+import { OutputCapture } from './output-capture.js';
+import type { CallAbort } from './call-abort.js';
 
 export type CommandReport = Omit<TaskResult, 'type' | 'id' | 'started' | 'finished'>;
 
-const MAX_CAPTURE_BYTES = 64 * 1024 * 1024;
+/** The host's environment, copied once: execa would otherwise copy process.env (a slow proxy) per spawn. */
+const HOST_ENV = { ...process.env } as Record<string, string>;
 /** How often a command's process tree is sampled. */
 const SAMPLE_MS = 100;
 /** Words of letters, digits and / . _ - = : , @ + only: no quoting, expansion, redirection or operators. */
@@ -24,12 +27,13 @@ const MAX_SPARE_SANDBOXES = 64;
 const PLAIN_COMMAND = /^\s*[\w/.=:,@+-]+(\s+[\w/.=:,@+-]+)*\s*$/;
 
 export async function runCommand(spec: CommandTaskSpec, sandboxRoot: string, files: ContentCache,
-  gpuIds: number[] | null, signal: AbortSignal): Promise<CommandReport> {
+  gpuIds: number[] | null, stop: CallAbort): Promise<CommandReport> {
   // A sandbox left empty by the last command is used again: no directory to make and remove per task.
   let spare = spareSandboxes.get(sandboxRoot);
   if (!spare) spareSandboxes.set(sandboxRoot, (spare = []));
   const dir = spare.pop() ?? await mkdtemp(join(sandboxRoot, `t${spec.id}-`));
   let emptyAtEnd = false;
+  let capture: OutputCapture | null = null;
   try {
     for (const input of spec.inputs) {
       if (!files.has(input.hash)) {
@@ -40,33 +44,43 @@ export async function runCommand(spec: CommandTaskSpec, sandboxRoot: string, fil
       // A copy (a reflink where the filesystem can), so a command that edits its input cannot spoil the cache.
       await copyFile(files.pathOf(input.hash), dest, constants.COPYFILE_FICLONE);
     }
-    const env: Record<string, string> = { ...spec.env };
-    if (gpuIds) env.CUDA_VISIBLE_DEVICES = gpuIds.join(',');
+    let env = HOST_ENV;
+    if (gpuIds || Object.keys(spec.env).length > 0) {
+      env = { ...HOST_ENV, ...spec.env };
+      if (gpuIds) env.CUDA_VISIBLE_DEVICES = gpuIds.join(',');
+    }
     // A command line with nothing for a shell to do runs directly: one process instead of two.
     let words: string[] | null = PLAIN_COMMAND.test(spec.command) ? spec.command.trim().split(/\s+/) : null;
     if (words && SHELL_ONLY.has(words[0])) words = null;
+    if (stop.aborted) return { outcome: 'cancelled' };
+    capture = new OutputCapture(sandboxRoot);
     const sub = execa(words ? words[0] : spec.command, words ? words.slice(1) : [], {
-      // Only when there is something to add: handing execa an env object makes every spawn markedly slower.
-      ...(Object.keys(env).length ? { env, extendEnv: true } : {}),
-      shell: !words, cwd: dir, reject: false, stdin: 'ignore', stripFinalNewline: false,
+      env, extendEnv: false,
+      // A descriptor number goes to spawn() as it is (execa's types list only 1 and 2; its code takes any).
+      shell: !words, cwd: dir, reject: false, stdin: 'ignore', stdout: capture.stdout as 1, stderr: capture.stderr as 2,
       // Wall time and cancellation stop a command at once (SIGKILL), as Work Queue does: no grace-period timer
-      // per command, which costs every spawn.
-      maxBuffer: MAX_CAPTURE_BYTES, cancelSignal: signal, killSignal: 'SIGKILL', forceKillAfterDelay: false,
+      // per command, which costs every spawn. Cancellation kills it below rather than through execa's
+      // cancelSignal, which would need an AbortController (an EventTarget and its events) per command.
+      killSignal: 'SIGKILL', forceKillAfterDelay: false,
       // The command host stops its commands itself when the worker goes (see command-host.ts): no per-spawn
       // exit-signal handlers.
       cleanup: false,
       timeout: spec.wallTime === null ? undefined : spec.wallTime * 1000,
     });
-    const limits = new SandboxLimits(spec.resources, dir);
+    const kill = (): void => { sub.kill('SIGKILL'); };
+    stop.once('abort', kill);
+    const limits = new SandboxLimits(spec.resources, dir, capture);
     const monitor = sub.pid === undefined ? null : new TreeMonitor(sub.pid, SAMPLE_MS, (m) => limits.check(m));
     const r = await sub;
     monitor?.stop();
+    stop.off('abort', kill);
     const usage = await sandboxUsage(dir);
-    const disk = usage.mb;
     emptyAtEnd = usage.entries === 0;
+    const { stdout, stderr, bytes } = capture.take();
+    const disk = usage.mb + bytes / 2 ** 20;
     const measured: Measurement = { cpuTime: monitor?.cpuSeconds ?? 0, memory: monitor?.peakRssMb ?? 0,
       coresPeak: monitor?.peakCores ?? 0, disk };
-    const base = { exitCode: r.exitCode ?? null, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), measured };
+    const base = { exitCode: r.exitCode ?? null, stdout, stderr, measured };
     if (limits.exceeded) {
       const x = limits.exceeded;
       return { ...base, outcome: 'resource-exhaustion', exhausted: x,
@@ -75,7 +89,7 @@ export async function runCommand(spec: CommandTaskSpec, sandboxRoot: string, fil
     if (r.timedOut) {
       return { ...base, outcome: 'max-wall-time', error: encodeError(new Error(`command stopped at its wall time of ${spec.wallTime} s`)) };
     }
-    if (r.isCanceled) return { ...base, outcome: 'cancelled' };
+    if (stop.aborted) return { ...base, outcome: 'cancelled' };
     if (r.failed && r.exitCode === undefined) {
       // Killed by a signal or not started at all: say which.
       return { ...base, outcome: 'success', error: encodeError(new Error(r.shortMessage)) };
@@ -94,6 +108,7 @@ export async function runCommand(spec: CommandTaskSpec, sandboxRoot: string, fil
     }
     return { ...base, outcome: 'success', outputs };
   } finally {
+    capture?.close();
     if (emptyAtEnd && spare.length < MAX_SPARE_SANDBOXES) spare.push(dir);
     else await rm(dir, { recursive: true, force: true });
   }

@@ -316,7 +316,7 @@ export class Worker {
     for (const s of specs) this.running.set(s.id, batch);
     const started = Date.now() / 1000;
     if (head.kind === 'command') {
-      this.commands[head.id % this.commands.length].run(head, gpuIds, abort)
+      this.leastBusyHost().run(head, gpuIds, abort)
         .catch((err: Error): CommandReport => ({ outcome: 'environment-failure', error: encodeError(err) }))
         .then((report) => this.complete(batch, [{ ...report, started, finished: Date.now() / 1000 }]));
       return;
@@ -331,6 +331,13 @@ export class Worker {
       if ((res.outcome === 'thread-crash' || res.outcome === 'resource-exhaustion') && specs.length > 1) return this.retryAlone(batch);
       this.complete(batch, specs.map(() => ({ ...res, started, finished: Date.now() / 1000 })));
     });
+  }
+
+  /** Each host starts one command at a time: a new one goes to the host with the fewest running. */
+  private leastBusyHost(): CommandHost {
+    let best = this.commands[0];
+    for (const h of this.commands) if (h.running < best.running) best = h;
+    return best;
   }
 
   private complete(batch: Batch, outcomes: (CommandReport & { started: number; finished: number })[]): void {
