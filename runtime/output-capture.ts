@@ -56,8 +56,9 @@ export class OutputCapture {
     }
   }
 
-  /** Bytes written so far to both streams. */
+  /** Bytes written so far to both streams (0 once closed: the numbers may by then name other files). */
   bytes(): number {
+    if (!this.open) return 0;
     return fstatSync(this.stdout).size + fstatSync(this.stderr).size;
   }
 

@@ -98,13 +98,18 @@ export class TreeMonitor {
     this.onSample(this);
   }
 
+  private stopped = false;
+
+  /** Kills the tree as last sampled; not once stopped, when those pids may already belong to others. */
   killAll(): void {
+    if (this.stopped) return;
     for (const pid of this.lastPids) {
       try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
     }
   }
 
   stop(): void {
+    this.stopped = true;
     clearInterval(this.timer);
   }
 }
