@@ -13,13 +13,16 @@ let serial = 0;
 /** Linux's O_TMPFILE (with O_DIRECTORY), which Node does not name: a file with no name from the start. */
 const O_TMPFILE = 0o20200000;
 let tmpfileWorks = process.platform === 'linux';
+/** What open() says on a filesystem (or kernel) without O_TMPFILE; any other error is the caller's. */
+const NO_TMPFILE = new Set(['EOPNOTSUPP', 'EISDIR', 'EINVAL']);
 
 function anonymousFile(dir: string): number {
   if (tmpfileWorks) {
     try {
       return openSync(dir, constants.O_RDWR | constants.O_APPEND | O_TMPFILE, 0o600);
-    } catch {
-      tmpfileWorks = false; // a filesystem without it: name the file, then unlink it
+    } catch (err) {
+      if (!NO_TMPFILE.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+      tmpfileWorks = false; // name the file, then unlink it
     }
   }
   const path = join(dir, `.capture-${process.pid}-${serial++}`);
@@ -56,17 +59,21 @@ export class OutputCapture {
     }
   }
 
+  private sizes(): [number, number] {
+    return [fstatSync(this.stdout).size, fstatSync(this.stderr).size];
+  }
+
   /** Bytes written so far to both streams (0 once closed: the numbers may by then name other files). */
   bytes(): number {
     if (!this.open) return 0;
-    return fstatSync(this.stdout).size + fstatSync(this.stderr).size;
+    const [out, err] = this.sizes();
+    return out + err;
   }
 
   /** Reads both streams back and closes the files; `bytes` is all that was written. */
   take(): { stdout: string; stderr: string; bytes: number } {
     try {
-      const outSize = fstatSync(this.stdout).size;
-      const errSize = fstatSync(this.stderr).size;
+      const [outSize, errSize] = this.sizes();
       return { stdout: readBack(this.stdout, outSize), stderr: readBack(this.stderr, errSize), bytes: outSize + errSize };
     } finally {
       this.close();

@@ -76,6 +76,7 @@ export class TreeMonitor {
   lastPids: number[] = [];
   private lastTime = performance.now();
   private lastCpu = 0;
+  private stopped = false;
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly root: number, intervalMs: number, private readonly onSample: (m: TreeMonitor) => void) {
@@ -97,8 +98,6 @@ export class TreeMonitor {
     this.lastPids = s.pids;
     this.onSample(this);
   }
-
-  private stopped = false;
 
   /** Kills the tree as last sampled; not once stopped, when those pids may already belong to others. */
   killAll(): void {

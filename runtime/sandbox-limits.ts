@@ -57,8 +57,7 @@ export class SandboxLimits {
       this.lastDiskCheck = now;
       this.diskWalk = directoryMB(this.dir).then((sandboxMb) => {
         this.diskWalk = null;
-        let mb = sandboxMb;
-        try { mb += this.output.bytes() / 2 ** 20; } catch { /* the command ended meanwhile */ }
+        const mb = sandboxMb + this.output.bytes() / 2 ** 20;
         if (!this.exceeded && mb > this.allocation.disk) {
           this.exceeded = { resource: 'disk', allocated: this.allocation.disk, measured: mb };
           m.killAll();
