@@ -24,8 +24,6 @@ export class WorkerLink {
   readonly assigned = new Map<number, CoreTask>();
   /** Tasks sent beyond its capacity, in the order the worker will start them. */
   readonly backlog: CoreTask[] = [];
-  /** Topping the backlog up: from half its cap until full, so tasks go out in batches, not one per result. */
-  refilling = true;
   readonly envs = new Set<string>();
   readonly files = new Set<string>();
   readonly connectedAt = Date.now() / 1000;

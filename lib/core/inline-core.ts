@@ -222,12 +222,9 @@ export class InlineCore implements Core {
         // Round robin over busy workers spreads the queued-ahead tasks evenly.
         for (let k = 0; k < n; k++) {
           const w = links[(this.rrAhead + k) % n];
-          const cap = this.tunables.prefetchFor(w.total.cores, mean);
-          if (w.backlog.length <= cap / 2) w.refilling = true;
-          if (w.refilling && w.backlog.length < cap && w.fitsAtAll(need) && w.hasTimeFor(t.wallTime)) {
+          if (w.backlog.length < this.tunables.prefetchFor(w.total.cores, mean) && w.fitsAtAll(need) && w.hasTimeFor(t.wallTime)) {
             this.rrAhead = (this.rrAhead + k + 1) % n;
             w.queueAhead(t);
-            if (w.backlog.length >= cap) w.refilling = false;
             this.send(w, t);
             return 'placed';
           }
