@@ -21,10 +21,6 @@ async function rate(calls: number, run: () => Promise<unknown>): Promise<number>
   return calls / (Number(process.hrtime.bigint() - t0) / 1e9);
 }
 
-function median(xs: number[]): number {
-  return [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-}
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -58,7 +54,7 @@ export default async function dispatch(args: string[]): Promise<BenchResult> {
   await spawnRate(warmCommands, threads);
   const spawnRounds: number[] = [];
   for (let r = 0; r < rounds; r++) spawnRounds.push(await spawnRate(commands, threads));
-  const spawnPerS = median(spawnRounds);
+  const spawnPerS = percentile([...spawnRounds].sort((x, y) => x - y), 50);
 
   // (a) raw piscina, same threads
   const pool = new Piscina({ filename: new URL('./_noop-thread.js', import.meta.url).href, minThreads: threads, maxThreads: threads });
@@ -111,7 +107,7 @@ export default async function dispatch(args: string[]): Promise<BenchResult> {
     while (await tcp.wait(60)) { /* drain */ }
     commandRounds.push(commands / (Number(process.hrtime.bigint() - t0) / 1e9));
   }
-  const commandRate = median(commandRounds);
+  const commandRate = percentile([...commandRounds].sort((x, y) => x - y), 50);
   await tcp.close();
   process.kill(worker.pid!, 'SIGTERM');
 
