@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The trellis command: a thin shell over lib/, runtime/ and analyzer/.
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { workerCommand } from './worker-command.js';
 import { statusCommand } from './status-command.js';
@@ -10,8 +11,12 @@ import { analyzeCommand } from './analyze-command.js';
 import { packCommand } from './pack-command.js';
 import { runCommand } from './run-command.js';
 
+// package.json sits two folders up from dist/cli/main.js, in a clone and in an installed package alike.
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
 const program = new Command('trellis')
   .description('run JavaScript functions and commands on a pool of workers')
+  .version(version, '-V, --version', 'print the version of trellis')
   .showHelpAfterError()
   .addCommand(workerCommand())
   .addCommand(statusCommand())
