@@ -15,6 +15,11 @@ export interface LocalOptions extends Omit<ManagerOptions, 'host' | 'port' | 'pa
   cacheSize?: number;
 }
 
+/** The embedded pool is part of the application: its log lines stay off unless DEBUG names trellis (or `log` is given). */
+function localLogDefault(): ManagerOptions['log'] {
+  return /(^|[\s,])trellis(\*|:|[\s,]|$)/.test(process.env.DEBUG ?? '') ? undefined : false;
+}
+
 export function startLocal(options: LocalOptions = {}): Manager {
   const o = checkObject('Manager.local()', options);
   checkKnownKeys('Manager.local()', o, ['name', 'log', 'dispatch', 'cores', 'memory', 'disk', 'gpus', 'cacheDir', 'cacheSize']);
@@ -27,7 +32,8 @@ export function startLocal(options: LocalOptions = {}): Manager {
     throw new OptionError(`Manager.local(): option "cacheSize" expects a number of MB > 0, got ${describeValue(cacheSize)}`);
   }
   const manager = new Manager(
-    { host: '127.0.0.1', port: 0, password: randomBytes(16).toString('hex'), name: options.name, log: options.log, dispatch: options.dispatch },
+    { host: '127.0.0.1', port: 0, password: randomBytes(16).toString('hex'), name: options.name,
+      log: options.log ?? localLogDefault(), dispatch: options.dispatch },
     { embeddedWorker: { ...res, cacheDir: options.cacheDir, cacheSize } },
   );
   void manager.listen();
