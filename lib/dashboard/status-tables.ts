@@ -1,19 +1,40 @@
 // Text tables for `trellis status`: workers, tasks, categories, the worker summary. Category records are
-// shown with whatever fields the manager reports (nested objects flattened to dotted column names).
+// shown as words and units that fit 100 columns; `--json` keeps every field the manager reports.
 import Table from 'cli-table3';
 import type { StatusView, TaskRow } from '../logs/observed-manager.js';
 import { workersSummary } from './workers-summary.js';
 
 export type StatusSection = 'workers' | 'tasks' | 'categories' | 'summary';
 
+// Columns separated by spaces, no box: the tables stay within 100 columns on a busy manager.
+const NO_BORDER = Object.fromEntries(['top', 'top-mid', 'top-left', 'top-right', 'bottom', 'bottom-mid', 'bottom-left',
+  'bottom-right', 'left', 'left-mid', 'mid', 'mid-mid', 'right', 'right-mid', 'middle'].map((k) => [k, '']));
+
 function table(head: string[], rows: (string | number)[][]): string {
-  const t = new Table({ head, style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
+  const t = new Table({ head, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 }, chars: NO_BORDER });
   for (const r of rows) t.push(r.map(String));
-  return t.toString();
+  return t.toString().split('\n').map((l) => l.trimEnd()).join('\n');
 }
 
-function mb(n: number): string {
+/** A long name cut in the middle, keeping its end (a host's port, a category's leaf). */
+function fit(name: string, width = 28): string {
+  return name.length <= width ? name : `${name.slice(0, width - 9)}…${name.slice(-8)}`;
+}
+
+/** used/total in the unit of the total: "244/256 GB". */
+function pair(used: number, total: number): string {
+  const [unit, div] = total >= 10240 ? ['GB', 1024] : ['MB', 1];
+  return `${Math.round(used / div)}/${Math.round(total / div)} ${unit}`;
+}
+
+/** MB as people read it: KB below one MB (a measured 0.02 MB is 20 KB, not "0 MB"), GB from 10 GB. */
+export function mb(n: number): string {
+  if (n > 0 && n < 1) return `${Math.max(1, Math.round(n * 1024))} KB`;
   return n >= 10240 ? `${(n / 1024).toFixed(1)} GB` : `${Math.round(n)} MB`;
+}
+
+function seconds(s: number): string {
+  return s < 100 ? `${+s.toFixed(3)} s` : s < 7200 ? `${Math.round(s)} s` : `${(s / 3600).toFixed(1)} h`;
 }
 
 function ago(epochSeconds: number | undefined): string {
@@ -24,10 +45,10 @@ function ago(epochSeconds: number | undefined): string {
 
 export function workersTable(s: StatusView): string {
   if (s.workers.length === 0) return 'no workers connected';
-  return table(['worker', 'host', 'cores', 'memory', 'disk', 'gpus', 'running', 'queued', 'done', 'connected'],
-    s.workers.map((w) => [w.name, w.host ?? '',
-      `${w.inUse.cores}/${w.resources.cores}`, `${mb(w.inUse.memory)}/${mb(w.resources.memory)}`,
-      `${mb(w.inUse.disk)}/${mb(w.resources.disk)}`, `${w.inUse.gpus}/${w.resources.gpus}`,
+  return table(['worker', 'cores', 'memory', 'disk', 'gpus', 'running', 'queued', 'done', 'up'],
+    s.workers.map((w) => [fit(w.name),
+      `${w.inUse.cores}/${w.resources.cores}`, pair(w.inUse.memory, w.resources.memory),
+      pair(w.inUse.disk, w.resources.disk), `${w.inUse.gpus}/${w.resources.gpus}`,
       w.running, w.queuedOnWorker ?? 0, w.tasksDone ?? 0, ago(w.connectedAt)]));
 }
 
@@ -39,12 +60,12 @@ export function tasksTable(s: StatusView): string {
   const parts = [table(['tasks', 'count'], rows)];
   const list = s.taskList;
   if (list) {
-    const alloc = (a: TaskRow['allocation']) => `${a.cores} cores, ${mb(a.memory)}, ${mb(a.disk)}${a.gpus ? `, ${a.gpus} gpus` : ''}`;
-    parts.push(list.running.length === 0 ? 'no task running' : table(['running', 'category', 'worker', 'allocation', 'for'],
-      list.running.map((r) => [r.id, r.category, r.worker ?? '', alloc(r.allocation), ago(r.dispatched)])));
-    parts.push(list.recent.length === 0 ? 'no task finished yet' : table(['finished', 'category', 'result', 'worker', 'allocation', 'wall s', 'cpu s', 'memory'],
-      list.recent.map((r) => [r.id, r.category, r.result ?? '', r.worker ?? '', alloc(r.allocation),
-        r.measured ? r.measured.wallTime.toFixed(3) : '', r.measured ? r.measured.cpuTime.toFixed(3) : '', r.measured ? mb(r.measured.memory) : ''])));
+    const alloc = (a: TaskRow['allocation']) => allocationText(a);
+    parts.push(list.running.length === 0 ? 'no task running' : table(['running', 'category', 'worker', 'cores, memory, disk', 'for'],
+      list.running.map((r) => [r.id, fit(r.category, 20), fit(r.worker ?? ''), alloc(r.allocation), ago(r.dispatched)])));
+    parts.push(list.recent.length === 0 ? 'no task finished yet' : table(['finished', 'category', 'result', 'worker', 'wall', 'cpu', 'peak mem'],
+      list.recent.map((r) => [r.id, fit(r.category, 20), r.result ?? '', fit(r.worker ?? '', 22),
+        r.measured ? seconds(r.measured.wallTime) : '', r.measured ? seconds(r.measured.cpuTime) : '', r.measured ? mb(r.measured.memory) : ''])));
   }
   return parts.join('\n\n');
 }
@@ -58,19 +79,43 @@ export function categoryRecords(categories: unknown): Record<string, unknown>[] 
   return [];
 }
 
-function flatten(v: unknown, prefix: string, out: Record<string, unknown>): void {
-  if (v && typeof v === 'object' && !Array.isArray(v)) {
-    for (const [k, x] of Object.entries(v)) flatten(x, prefix ? `${prefix}.${k}` : k, out);
-  } else out[prefix] = Array.isArray(v) ? v.join(',') : v;
+type Amounts = Partial<Record<'cores' | 'memory' | 'disk' | 'gpus', number>>;
+
+function amounts(v: unknown): Amounts {
+  return v && typeof v === 'object' ? (v as Amounts) : {};
 }
 
+/** Given amounts: 0 memory or disk means the task may use what the worker has, so it reads "unlimited". */
+function allocationText(a: Amounts): string {
+  const parts = [String(a.cores ?? 0), a.memory ? mb(a.memory) : 'unlimited', a.disk ? mb(a.disk) : 'unlimited'];
+  if (a.gpus) parts.push(`${a.gpus} gpu${a.gpus === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
+function usedText(a: Amounts): string {
+  if (a.cores === undefined && a.memory === undefined) return 'not measured yet';
+  return [+(a.cores ?? 0).toFixed(2), mb(a.memory ?? 0), mb(a.disk ?? 0)].join(', ');
+}
+
+function percent(v: number | undefined): string {
+  return v === undefined ? '-' : `${Math.round(v * 100)}%`;
+}
+
+/** Two tables of words and units that fit 100 columns: the queue per category, then its resources. `--json`
+ *  has every field the manager reports. */
 export function categoriesTable(s: StatusView): string {
   const records = categoryRecords(s.categories);
   if (records.length === 0) return s.categories === undefined ? 'this manager reports no per-category statistics' : 'no categories yet';
-  const flat = records.map((r) => { const o: Record<string, unknown> = {}; flatten(r, '', o); return o; });
-  const columns = [...new Set(flat.flatMap((r) => Object.keys(r)))];
-  const show = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'number' ? +v.toFixed(3) : String(v));
-  return table(columns, flat.map((r) => columns.map((c) => show(r[c]))));
+  const n = (r: Record<string, unknown>, k: string) => (typeof r[k] === 'number' ? (r[k] as number) : 0);
+  const queue = table(['category', 'mode', 'wait', 'run', 'done', 'retries', 'efficiency'],
+    records.map((r) => {
+      const eff = amounts(r.efficiency);
+      return [fit(String(r.name ?? ''), 26), String(r.mode ?? ''), n(r, 'waiting'), n(r, 'running'), n(r, 'done'), n(r, 'exhaustions'),
+        `cores ${percent(eff.cores)}, mem ${percent(eff.memory)}`];
+    }));
+  const resources = table(['category', 'allocation: cores, memory, disk', 'peak used: cores, memory, disk'],
+    records.map((r) => [fit(String(r.name ?? '')), allocationText(amounts(r.allocation)), usedText(amounts(r.measuredMax))]));
+  return `${queue}\n\n${resources}`;
 }
 
 export function summaryTable(s: StatusView): string {
@@ -82,7 +127,7 @@ export function summaryTable(s: StatusView): string {
 
 export function headline(s: StatusView, where: string): string {
   const t = s.tasks;
-  return `${s.name} at ${where}: ${s.workers.length} workers, tasks ${t.waiting} waiting, ${t.running} running, ${t.done} done`;
+  return `${s.name} at ${where}\n${s.workers.length} workers; tasks ${t.waiting} waiting, ${t.running} running, ${t.done} done`;
 }
 
 /** The text `trellis status` prints for the chosen sections (all of them when none is chosen). */

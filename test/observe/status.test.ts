@@ -40,11 +40,11 @@ describe('trellis status', function () {
   it('shows workers with resources in use, tasks by state, and the summary by default', async () => {
     const r = await runCli(['status', addr, '--password-file', pw]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`at ${addr}: 3 workers, tasks 1 waiting, 5 running, 0 done`));
-    assert.match(r.stdout, /│ *2 *│ *2 *│ *2000 MB *│ *5000 MB *│ *0 *│ *2 *│ *4 *│/, 'two workers of 2 cores, both busy, 4 tasks');
-    assert.match(r.stdout, /│ *1 *│ *1 *│ *500 MB *│/);
-    assert.match(r.stdout, /2\/2 .*200 MB\/2000 MB/);
-    assert.match(r.stdout, /waiting *│ *1/);
+    assert.match(r.stdout, new RegExp(`at ${addr}\n3 workers; tasks 1 waiting, 5 running, 0 done`));
+    assert.match(r.stdout, /^2 +2 +2000 MB +5000 MB +0 +2 +4$/m, 'two workers of 2 cores, both busy, 4 tasks');
+    assert.match(r.stdout, /^1 +1 +500 MB +5000 MB/m);
+    assert.match(r.stdout, /2\/2 +200\/2000 MB/);
+    assert.match(r.stdout, /^waiting +1$/m);
   });
 
   it('--workers --json and --summary --json give the same numbers as manager.status() and workersSummary()', async () => {
@@ -66,8 +66,8 @@ describe('trellis status', function () {
   it('--tasks and --categories print only those sections', async () => {
     const r = await runCli(['status', addr, '--tasks', '--categories', '--password-file', pw]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /running *│ *5/);
-    assert.doesNotMatch(r.stdout, /connected/, 'no workers table');
+    assert.match(r.stdout, /^running +5$/m);
+    assert.doesNotMatch(r.stdout, /^worker +cores/m, 'no workers table');
     assert.match(r.stdout, /per-category statistics|nap/);
   });
 
