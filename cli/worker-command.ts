@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { Worker } from '../runtime/worker.js';
 import { nonNegative, positive, hostPort } from './parse-values.js';
 import { readPasswordFile } from './password-file.js';
+import { connectStatus, type Verbosity } from './connect-status.js';
 
 export function workerCommand(): Command {
   return new Command('worker')
@@ -20,20 +21,26 @@ export function workerCommand(): Command {
     .option('--cache-dir <dir>', 'where environments and input files are cached')
     .option('--cache-size <mb>', 'MB of environments to keep there; past it the least recently used go (default: no cap)', positive('--cache-size'))
     .option('--name <name>', 'how the manager names this worker')
+    .option('-q, --quiet', 'print only why the worker exits')
+    .option('-v, --verbose', 'print every attempt to reach the manager on its own line')
     .action(async (addr: { host: string; port: number }, o: Record<string, unknown>) => {
       // A quarter of V8's default budget: the few functions every call runs are optimized within the first few
       // hundred calls, not thousands, so their compile jobs stop competing with the calls for the cores early.
       setFlagsFromString('--interrupt-budget=16000');
       const password = o.passwordFile ? readPasswordFile(o.passwordFile as string) : null;
+      const verbosity: Verbosity = o.quiet ? 'quiet' : o.verbose ? 'verbose' : 'normal';
+      const status = connectStatus(process.stderr, verbosity);
+      const say = (line: string) => { status.done(); console.error(line); };
       const worker = new Worker({
         host: addr.host, port: addr.port, password,
         cores: o.cores as number | undefined, memory: o.memory as number | undefined, disk: o.disk as number | undefined,
         gpus: o.gpus as number | undefined, wallTime: (o.wallTime as number | undefined) ?? null,
         idleTimeout: (o.idleTimeout as number | undefined) ?? null, connectTimeout: o.connectTimeout as number,
         cacheDir: o.cacheDir as string | undefined, cacheSize: (o.cacheSize as number | undefined) ?? null, name: o.name as string | undefined,
+        log: verbosity === 'quiet' ? false : say, onConnectRetry: status.onRetry,
       });
       for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => worker.stop(`received ${sig}`));
-      const reason = await worker.run();
+      const reason = await worker.run().finally(() => status.done());
       console.error(`trellis worker: exiting: ${reason}`);
     });
 }

@@ -41,6 +41,17 @@ export interface WorkerOptions {
   /** Runs inside the application (Manager.local): never keeps the process alive, stops when the link ends. */
   embedded?: boolean;
   log?: ((line: string) => void) | false;
+  /** Told after each failed attempt to reach the manager, while it keeps trying (the CLI draws a status line). */
+  onConnectRetry?: (retry: ConnectRetry) => void;
+}
+
+export interface ConnectRetry {
+  address: string;
+  /** Why the last attempt failed, e.g. "connect ECONNREFUSED 127.0.0.1:9999". */
+  error: string;
+  /** Seconds since the worker started trying, and how long it will. */
+  elapsed: number;
+  limit: number;
 }
 
 /** Tasks started together: one command, one function call, or several short calls run one after another in
@@ -169,7 +180,8 @@ export class Worker {
 
   private async connectWithRetry(): Promise<Connection | null> {
     const limit = (this.opts.connectTimeout ?? 60) * 1000;
-    const deadline = Date.now() + limit;
+    const start = Date.now();
+    const deadline = start + limit;
     let delay = 100;
     let lastError = '';
     while (!this.stopping) {
@@ -177,6 +189,8 @@ export class Worker {
       if (outcome instanceof Connection) return outcome;
       if (outcome instanceof WorkerRefusedError) throw outcome;
       lastError = outcome;
+      this.opts.onConnectRetry?.({ address: `${this.opts.host}:${this.opts.port}`, error: lastError,
+        elapsed: (Date.now() - start) / 1000, limit: limit / 1000 });
       if (Date.now() + delay > deadline) break;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, delay);
