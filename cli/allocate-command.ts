@@ -1,7 +1,7 @@
 // `trellis allocate --trace FILE --mode MODE`: replays a trace of measured tasks through the allocation
 // modes on simulated workers and prints allocated vs used, efficiency, retries and makespan.
 import { createWriteStream } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, Option, InvalidArgumentError } from 'commander';
 import { readTrace } from '../lib/allocation/replay/trace.js';
 import { parseReplayMode, REPLAY_MODES, type ReplayMode } from '../lib/allocation/replay/policies.js';
 import { DEFAULT_WORKER, parseWorkerSpec } from '../lib/allocation/replay/worker-spec.js';
@@ -50,7 +50,8 @@ export function allocateCommand(): Command {
     .requiredOption('--trace <file>', 'CSV with header task,category,cores,memory_mb,disk_mb,wall_s (one row per task, completion order)')
     .requiredOption('--mode <mode>', `${REPLAY_MODES.join(', ')}, or all`, modes)
     .option('--workers <n>', 'simulated workers', positiveInteger('--workers'), 4)
-    .option('--worker <size>', `size of each worker (default cores=${w.cores},memory=${w.memory},disk=${w.disk})`, workerSpec, { ...w })
+    .addOption(new Option('--worker <size>', 'size of each worker').argParser(workerSpec)
+      .default({ ...w }, `cores=${w.cores},memory=${w.memory},disk=${w.disk}`))
     .option('--seed <n>', 'seed of the bucketing modes\' random draws', positiveInteger('--seed'), 1)
     .option('--json', 'print one JSON object instead of a table')
     .option('--tasks-out <file>', 'write one JSON line per task with every attempt\'s allocation and outcome')
