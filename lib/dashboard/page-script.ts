@@ -43,7 +43,10 @@ export function reportPageScript(echarts: any, doc: any, win: any): void {
 
   function render(d: any): void {
     doc.getElementById('title').textContent = `Trellis: ${d.title}`;
-    const results = Object.entries(d.totals.results).map(([k, v]) => `${k} ${v}`).join(', ');
+    const counted = Object.values(d.totals.results as Record<string, number>).reduce((a, b) => a + b, 0);
+    const listed = Object.entries(d.totals.results).map(([k, v]) => `${k} ${v}`).join(', ');
+    // Attached to a running manager, the page has seen the results of the tasks done since it started only.
+    const results = counted === d.totals.tasksDone ? listed : listed ? `since this page started: ${listed}` : '';
     const secs = Math.round((d.end - d.start) / 1000);
     doc.getElementById('summary').textContent =
       `${d.source} · ${fmtTime(d.start)} to ${fmtTime(d.end)} (${secs} s) · ${d.totals.tasksDone} tasks done` +
@@ -67,13 +70,19 @@ export function reportPageScript(echarts: any, doc: any, win: any): void {
     ];
     chart('chart-workers').setOption(workers, { notMerge: true });
 
-    const mem = base('Memory per category: measured maximum and allocation', 'MB');
+    // One legend entry per category (its dots and its dashed line toggle together), every entry shown: a
+    // paginated legend hid categories.
+    const mem = base('Memory per category: measured maximum (dots) and allocation (dashed)', 'MB');
     mem.yAxis[0].minInterval = undefined;
+    mem.legend = { top: 26, left: 8, right: 8, type: 'plain', data: d.categories.map((c: any) => c.name) };
+    const legendRows = Math.ceil(d.categories.length / 5);
+    mem.grid.top = 56 + 20 * Math.max(1, legendRows);
+    doc.getElementById('chart-memory').style.height = `${320 + 20 * Math.max(0, legendRows - 1)}px`;
     mem.series = [];
     d.categories.forEach((c: any, i: number) => {
       const color = palette[i % palette.length];
-      mem.series.push(line(`${c.name} measured`, pairs(t, c.memoryMax), { type: 'scatter', symbolSize: 5, color }));
-      mem.series.push(line(`${c.name} allocation`, pairs(t, c.memoryAllocation), { color, lineStyle: { type: 'dashed', color } }));
+      mem.series.push(line(c.name, pairs(t, c.memoryMax), { type: 'scatter', symbolSize: 5, color }));
+      mem.series.push(line(c.name, pairs(t, c.memoryAllocation), { color, lineStyle: { type: 'dashed', color } }));
     });
     chart('chart-memory').setOption(mem, { notMerge: true });
 

@@ -40,6 +40,8 @@ export async function startDashboard(manager: ObservedManager, port: number, hos
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', `expected GET, got ${req.method}\n`);
+    // A fresh sample first: the counts in the page then agree with the results its events have counted.
+    if (path === '/' || path === '/index.html' || path === '/data.json') sample();
     if (path === '/' || path === '/index.html') return send(res, 200, 'text/html; charset=utf-8', reportPage(timeline.report(Date.now() / 1000), 'data.json'));
     if (path === '/data.json') return send(res, 200, 'application/json', JSON.stringify(timeline.report(Date.now() / 1000)));
     if (path === '/status.json') return send(res, 200, 'application/json', JSON.stringify(manager.status()));

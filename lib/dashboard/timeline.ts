@@ -308,7 +308,8 @@ export class Timeline {
       categories, hiddenCategories: Math.max(0, cats.length - MAX_CATEGORIES),
       workerRows, hiddenWorkers: Math.max(0, rows.length - MAX_WORKER_ROWS),
       timeSpent: [...this.timeSpent.entries()].map(([name, s]) => ({ name, values: held(s, null, false) })),
-      totals: { tasksDone: this.countsFromSamples ? this.done.current() : this.nDone, results: { ...this.results },
+      // Samples lag events by up to an interval: never say fewer tasks done than results counted.
+      totals: { tasksDone: this.countsFromSamples ? Math.max(this.done.current(), this.nDone) : this.nDone, results: { ...this.results },
         workersSeen: this.workers.size, events: this.events },
       notes,
     };
