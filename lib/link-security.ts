@@ -1,5 +1,6 @@
 // How a manager's links are secured, from its options: TLS whenever there is a password (or TLS settings), plain
 // TCP only when asked for by name, and no password on a non-loopback address only when asked for by name.
+import { createSecureContext } from 'node:tls';
 import { OptionError, describeValue } from './options.js';
 import type { ServerTls } from './core/tls-credentials.js';
 
@@ -29,6 +30,12 @@ export function linkSecurity(host: string, port: number, password: string | null
     }
     if ((t.cert === undefined) !== (t.key === undefined)) {
       throw new OptionError(`new Manager(): option "tls" expects both "cert" and "key" (or neither), got only "${t.cert === undefined ? 'key' : 'cert'}"`);
+    }
+    try {
+      createSecureContext({ cert: t.cert as string, key: t.key as string, ca: t.ca as string | undefined });
+    } catch (err) {
+      throw new OptionError(`new Manager(): option "tls" expects PEM text for cert, key (matching the certificate) and ca, and ` +
+        `these cannot be used: ${(err as Error).message}`);
     }
     tls = t as ServerTls;
   }
