@@ -168,3 +168,43 @@ for (const dispatch of ['inline', 'thread'] as const) describe(`hostile peers (d
     await running;
   });
 });
+
+describe('hostile manager: a worker survives malformed frames from a peer that knows the password', function () {
+  it('closes the link with the reason and reconnects; nothing it was sent runs', async () => {
+    const { createServer } = await import('node:net');
+    const { Connection } = await import('../../lib/protocol/connection.js');
+    const reasons: string[] = [];
+    let links = 0;
+    const bad = [
+      v8Frame({ type: 'task', kind: 'command', id: 1, command: 'touch /tmp/never', env: 'x', inputs: [], outputs: [],
+        resources: { cores: 1, memory: 0, disk: 0, gpus: 0 }, wallTime: null } as never),
+      v8Frame({ type: 'task', kind: 'function', id: 2, env: 'zz', exportName: 'f', args: 'x', resources: { cores: 'x' }, wallTime: null } as never),
+      v8Frame({ type: 'env', hash: 5, code: null } as never),
+      frame('task', Buffer.from([1, 0, 0])),
+    ];
+    const server = createServer((socket) => {
+      const conn = new Connection(socket, { role: 'manager', password: PASSWORD, log: () => {}, label: 'worker' });
+      conn.onMessage = (m) => {
+        if (m.type !== 'announce') return;
+        const k = links++;
+        if (k < bad.length) socket.write(bad[k]);
+      };
+      conn.onClose = (reason) => reasons.push(reason);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const fakePort = (server.address() as { port: number }).port;
+    const w = new Worker({ host: '127.0.0.1', port: fakePort, password: PASSWORD, cores: 1, log: false, insecurePlaintext: true,
+      cacheDir: mkdtempSync(join(tmpdir(), 'trellis-hostile-mgr-')) });
+    const running = w.run();
+    await until(() => links > bad.length, 30_000, 'the worker to reconnect after each bad frame');
+    w.stop('test over');
+    await running;
+    server.close();
+    assert.match(reasons[0], /"env" to be an object of strings/);
+    assert.match(reasons[1], /"resources.cores" to be a finite number/);
+    assert.match(reasons[2], /env: expected "hash" to be a sha256/);
+    assert.match(reasons[3], /not a Trellis message|truncated/);
+    assert.equal(w.tasksDone, 0);
+  });
+});
+
