@@ -37,7 +37,8 @@ export function linkSecurity(host: string, port: number, password: string | null
       throw new OptionError(`new Manager(): option "tls" expects PEM text for cert, key (matching the certificate) and ca, and ` +
         `these cannot be used: ${(err as Error).message}`);
     }
-    tls = t as ServerTls;
+    // As text: the options may go to a dispatcher thread, where a Buffer would arrive as a plain Uint8Array.
+    tls = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, String(v)])) as ServerTls;
   }
   if (o.insecurePlaintext === true && tls) {
     throw new OptionError('new Manager(): options "tls" and "insecurePlaintext" contradict each other; give one');

@@ -171,7 +171,7 @@ export class InlineCore implements Core {
       this.embedded.worker.stop('the manager closed');
       await this.embedded.done;
     }
-    if (this.server) await new Promise<void>((resolve) => this.server!.server.close(() => resolve()));
+    if (this.server) await this.server.close();
     if (this.events) this.onEvent({ type: 'manager-end', time: now() });
   }
 

@@ -20,6 +20,8 @@ export interface LinkServerOptions {
 export class LinkServer {
   readonly server: Server;
   private pending = 0;
+  /** Connections still in a handshake: closed with the server. */
+  private readonly unfinished = new Set<Socket>();
   private refused = 0;
   private lastRefusalLog = 0;
 
@@ -44,6 +46,13 @@ export class LinkServer {
     return this.pending;
   }
 
+  /** Stops listening and drops connections still in a handshake; resolves once every connection is gone. */
+  close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const s of this.unfinished) s.destroy();
+    return closed;
+  }
+
   private accept(raw: Socket): void {
     const peer = `${raw.remoteAddress}:${raw.remotePort}`;
     raw.on('error', () => {}); // reported by the TLS socket or the Connection that takes it over
@@ -60,11 +69,13 @@ export class LinkServer {
       return;
     }
     this.pending++;
+    this.unfinished.add(raw);
     let counted = true;
     const done = () => {
       if (!counted) return;
       counted = false;
       this.pending--;
+      this.unfinished.delete(raw);
       clearTimeout(deadline);
     };
     raw.once('close', done);
