@@ -212,7 +212,8 @@ export class Worker {
       conn.onClose = (reason, code) => {
         if (code !== null && REFUSAL_CODES.has(code)) resolve(new WorkerRefusedError(refusal(code, reason)));
         else if (!tls && conn.peerHello === null && /during the handshake/.test(reason)) {
-          resolve(`${reason} (a manager with a password speaks TLS: this worker runs with --insecure-plaintext)`);
+          resolve(`${reason} (a manager with a password speaks TLS: ${o.password == null
+            ? 'give this worker the password with --password-file' : 'this worker runs with --insecure-plaintext'})`);
         } else resolve(reason);
       };
     });

@@ -94,7 +94,7 @@ export class LinkServer {
       rejectUnauthorized: creds.requestCert });
     const failed = (err: Error) => {
       this.o.log(`trellis manager: TLS handshake with ${peer} failed: ${err.message}` +
-        (/wrong version number|http request/i.test(err.message) ? ' (the peer speaks plain TCP: a worker started with --insecure-plaintext?)' : ''));
+        (/wrong version number|http request/i.test(err.message) ? ' (the peer speaks plain TCP: a worker without a password, or started with --insecure-plaintext?)' : ''));
       tls.destroy();
     };
     tls.once('error', failed);
