@@ -11,7 +11,7 @@ import { LocalBatch } from '../lib/factory/local-batch.js';
 import type { BatchSystem } from '../lib/factory/batch-system.js';
 import { createProgress } from '../lib/progress.js';
 import { hostPort, nonNegative } from './parse-values.js';
-import { readPasswordFile } from './password-file.js';
+import { addLinkOptions, linkSettings, linkArgv } from './link-options.js';
 
 const CLI_MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 
@@ -24,7 +24,7 @@ function positiveInt(what: string) {
 }
 
 export function factoryCommand(): Command {
-  return new Command('factory')
+  return addLinkOptions(new Command('factory'))
     .description('submit and cancel workers on a batch system to follow a manager\'s backlog')
     .addOption(new Option('--batch <type>', 'where workers run').choices(['slurm', 'local']).makeOptionMandatory())
     .requiredOption('--manager <host:port>', 'the manager the workers serve', hostPort)
@@ -36,7 +36,6 @@ export function factoryCommand(): Command {
     .option('--memory <mb>', 'memory per worker in MB', nonNegative('--memory'), 1024)
     .option('--disk <mb>', 'disk per worker in MB (default: the worker\'s free disk)', nonNegative('--disk'))
     .option('--gpus <n>', 'GPUs per worker', nonNegative('--gpus', true), 0)
-    .option('--password-file <file>', 'file whose first line is the manager\'s password (workers get its path)')
     .option('--timeout <s>', 'workers exit after this many idle seconds', nonNegative('--timeout'), 300)
     .option('--interval <s>', 'seconds between cycles', nonNegative('--interval'), 10)
     .option('-B, --batch-options <options>', 'extra options for sbatch, e.g. "--partition=long --account=lab"')
@@ -49,7 +48,7 @@ export function factoryCommand(): Command {
       if (max < min) throw new InvalidArgumentError(`--max-workers (${max}) must be at least --min-workers (${min})`);
       if ((o.cores as number) <= 0) throw new InvalidArgumentError(`--cores expects a number > 0, got ${o.cores}`);
       const passwordFile = o.passwordFile ? resolve(o.passwordFile as string) : null;
-      const password = passwordFile ? readPasswordFile(passwordFile) : null;
+      const link = linkSettings(o);
       const tag = randomBytes(3).toString('hex');
       const scratch = resolve((o.scratchDir as string | undefined) ?? `${tmpdir()}/trellis-factory-${process.getuid?.() ?? 0}`);
       mkdirSync(scratch, { recursive: true });
@@ -61,12 +60,14 @@ export function factoryCommand(): Command {
       const argv = [process.execPath, CLI_MAIN, 'worker', `${addr.host}:${addr.port}`, '--cores', String(shape.cores),
         '--memory', String(shape.memory), '--gpus', String(shape.gpus), '--idle-timeout', String(o.timeout)];
       if (shape.disk !== null) argv.push('--disk', String(shape.disk));
+      // Workers get the same password file and TLS settings (paths made absolute: jobs start elsewhere).
       if (passwordFile) argv.push('--password-file', passwordFile);
+      argv.push(...linkArgv(o, (p) => resolve(p)));
       argv.push(...split(o.extraOptions));
 
       const bar = createProgress({ label: 'tasks done', total: 0 });
       const factory = new WorkerFactory({
-        batch, manager: { ...addr, password }, minWorkers: min, maxWorkers: max,
+        batch, manager: { ...addr, ...link }, minWorkers: min, maxWorkers: max,
         workersPerCycle: o.workersPerCycle as number, tasksPerWorker: (o.tasksPerWorker as number | undefined) || Math.max(1, shape.cores),
         shape, job: { argv, namePrefix: `trellis-${tag}-` }, log: (line) => bar.log(line),
       });

@@ -3,18 +3,17 @@ import { setFlagsFromString } from 'node:v8';
 import { Command } from 'commander';
 import { Worker } from '../runtime/worker.js';
 import { nonNegative, positive, hostPort } from './parse-values.js';
-import { readPasswordFile } from './password-file.js';
 import { connectStatus, type Verbosity } from './connect-status.js';
+import { addLinkOptions, linkSettings } from './link-options.js';
 
 export function workerCommand(): Command {
-  return new Command('worker')
+  return addLinkOptions(new Command('worker'))
     .description('connect to a manager and run its tasks')
     .argument('<host:port>', 'the manager address', hostPort)
     .option('--cores <n>', 'cores to offer (default: this machine\'s)', nonNegative('--cores'))
     .option('--memory <mb>', 'memory to offer in MB (default: this machine\'s)', nonNegative('--memory'))
     .option('--disk <mb>', 'disk to offer in MB (default: free space of the cache folder)', nonNegative('--disk'))
     .option('--gpus <n>', 'GPUs to offer (default: those the NVIDIA driver lists)', nonNegative('--gpus', true))
-    .option('--password-file <file>', 'file whose first line is the manager\'s password')
     .option('--wall-time <s>', 'exit after this many seconds', nonNegative('--wall-time'))
     .option('--idle-timeout <s>', 'exit after this many seconds without tasks', nonNegative('--idle-timeout'))
     .option('--connect-timeout <s>', 'keep trying to reach the manager this long', nonNegative('--connect-timeout'), 60)
@@ -27,12 +26,11 @@ export function workerCommand(): Command {
       // A quarter of V8's default budget: the few functions every call runs are optimized within the first few
       // hundred calls, not thousands, so their compile jobs stop competing with the calls for the cores early.
       setFlagsFromString('--interrupt-budget=16000');
-      const password = o.passwordFile ? readPasswordFile(o.passwordFile as string) : null;
       const verbosity: Verbosity = o.quiet ? 'quiet' : o.verbose ? 'verbose' : 'normal';
       const status = connectStatus(process.stderr, verbosity);
       const say = (line: string) => { status.done(); console.error(line); };
       const worker = new Worker({
-        host: addr.host, port: addr.port, password,
+        host: addr.host, port: addr.port, ...linkSettings(o),
         cores: o.cores as number | undefined, memory: o.memory as number | undefined, disk: o.disk as number | undefined,
         gpus: o.gpus as number | undefined, wallTime: (o.wallTime as number | undefined) ?? null,
         idleTimeout: (o.idleTimeout as number | undefined) ?? null, connectTimeout: o.connectTimeout as number,

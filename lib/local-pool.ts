@@ -1,10 +1,12 @@
 // Manager.local(): a manager on loopback with a worker in this same process, speaking the same protocol
-// over TCP as a remote worker does, so what runs locally is what runs on a cluster.
+// over TCP as a remote worker does, so what runs locally is what runs on a cluster. The link is authenticated
+// with a random password like any other; it stays plain TCP, since loopback traffic between two sockets of one
+// process cannot be read or changed by another user without root (docs/security.md).
 import { randomBytes } from 'node:crypto';
 import { Manager, type ManagerOptions } from './manager.js';
 import { OptionError, checkKnownKeys, checkNumber, checkObject, describeValue } from './options.js';
 
-export interface LocalOptions extends Omit<ManagerOptions, 'host' | 'port' | 'password'> {
+export interface LocalOptions extends Omit<ManagerOptions, 'host' | 'port' | 'password' | 'tls' | 'insecurePlaintext' | 'insecureNoPassword'> {
   /** Cores of the embedded worker. Default: this machine's. */
   cores?: number;
   memory?: number;
@@ -32,7 +34,7 @@ export function startLocal(options: LocalOptions = {}): Manager {
     throw new OptionError(`Manager.local(): option "cacheSize" expects a number of MB > 0, got ${describeValue(cacheSize)}`);
   }
   const manager = new Manager(
-    { host: '127.0.0.1', port: 0, password: randomBytes(16).toString('hex'), name: options.name,
+    { host: '127.0.0.1', port: 0, password: randomBytes(32).toString('hex'), insecurePlaintext: true, name: options.name,
       log: options.log ?? localLogDefault(), dispatch: options.dispatch },
     { embeddedWorker: { ...res, cacheDir: options.cacheDir, cacheSize } },
   );

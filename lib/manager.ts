@@ -23,6 +23,7 @@ import { startDashboard } from './dashboard/server.js';
 import { workersSummary, type WorkersGroup } from './dashboard/workers-summary.js';
 import { mapRemote, type MapOptions } from './map.js';
 import { ThreadCore } from './core/thread-core.js';
+import { linkSecurity } from './link-security.js';
 
 export type { ManagerStatus, WorkerStatus } from './status.js';
 
@@ -31,8 +32,16 @@ export interface ManagerOptions {
   host?: string;
   /** Port to listen on; 0 picks a free one. Default 9123. */
   port?: number;
-  /** Shared secret workers must prove they know. Default: none. */
+  /** Shared secret workers must prove they know. Default: none. With one, links use TLS (see docs/security.md). */
   password?: string | null;
+  /** The site's own TLS key and certificate (PEM), and a CA that workers' client certificates must be signed by.
+   * Default: a self-signed pair made at start (the password handshake authenticates both ends). */
+  tls?: { cert?: string | Buffer; key?: string | Buffer; ca?: string | Buffer };
+  /** Plain TCP instead of TLS: what crosses the wire (code, arguments, results) can be read and changed by anyone
+   * on the path. The password handshake still runs. */
+  insecurePlaintext?: boolean;
+  /** Accept workers without a password on a non-loopback address: anyone who reaches the port can run code here. */
+  insecureNoPassword?: boolean;
   name?: string;
   /** Where log lines go; false silences them. Default: stderr. */
   log?: ((line: string) => void) | false;
@@ -47,7 +56,7 @@ export interface ManagerOptions {
 }
 
 const MANAGER_OPTION_KEYS = ['host', 'port', 'password', 'name', 'log', 'dispatch', 'transactionLog', 'performanceLog',
-  'dashboard'] as const;
+  'dashboard', 'tls', 'insecurePlaintext', 'insecureNoPassword'] as const;
 
 /** @internal Options only Manager.local() sets. */
 export interface ManagerInternals {
@@ -97,7 +106,8 @@ export class Manager {
     this.dispatchMode = (o.dispatch as 'thread' | 'inline' | undefined) ?? 'inline';
     const sink = o.log as ManagerOptions['log'];
     this.log = sink === false ? () => {} : sink ?? ((line: string) => console.error(line));
-    const coreOptions: CoreOptions = { host, port, password, name: this.name, embeddedWorker: internals.embeddedWorker };
+    const tls = linkSecurity(host, port, password, o, this.log);
+    const coreOptions: CoreOptions = { host, port, password, tls, name: this.name, embeddedWorker: internals.embeddedWorker };
     this.core = this.dispatchMode === 'thread' ? new ThreadCore(coreOptions) : new InlineCore(coreOptions);
     this.core.onDone = (d) => this.onDone(d);
     this.core.onLog = (line) => this.log(line);

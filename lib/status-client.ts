@@ -1,12 +1,15 @@
 // Asks a running manager for its status over the protocol, as `trellis status` and the factory do.
-import { connect } from 'node:net';
 import { Connection } from './protocol/connection.js';
+import { dial, clientUsesTls, type ClientTls } from './protocol/dial.js';
 import type { ManagerStatus } from './manager.js';
 
 export interface StatusQuery {
   host: string;
   port: number;
   password?: string | null;
+  /** TLS settings (as for workers); TLS is used whenever a password is set, unless insecurePlaintext. */
+  tls?: ClientTls;
+  insecurePlaintext?: boolean;
   /** Seconds to wait for the whole exchange. Default 10. */
   timeout?: number;
   /** Also ask for the running and the latest finished tasks (status.taskList). */
@@ -16,27 +19,26 @@ export interface StatusQuery {
 export function queryStatus(q: StatusQuery): Promise<ManagerStatus> {
   const seconds = q.timeout ?? 10;
   const where = `${q.host}:${q.port}`;
+  const tls = clientUsesTls(q.password, q.tls, q.insecurePlaintext) ? q.tls ?? {} : null;
   return new Promise((resolve, reject) => {
     let settled = false;
+    let conn: Connection | null = null;
     const done = (err: Error | null, status?: ManagerStatus) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       conn?.close('status received', false);
-      socket.destroy();
       if (err) reject(err); else resolve(status!);
     };
     const timer = setTimeout(() => done(new Error(`the manager at ${where} did not answer within ${seconds} s`)), seconds * 1000);
-    let conn: Connection | null = null;
-    const socket = connect({ host: q.host, port: q.port });
-    socket.once('error', (err) => done(new Error(`cannot reach the manager at ${where}: ${err.message}`)));
-    socket.once('connect', () => {
+    dial({ host: q.host, port: q.port, tls }).then((socket) => {
+      if (settled) return void socket.destroy();
       conn = new Connection(socket, { role: 'status', password: q.password ?? null, label: `manager ${where}`, log: () => {} });
       conn.onReady = () => conn!.send({ type: 'status-request', tasks: q.tasks === true });
       conn.onMessage = (msg) => {
         if (msg.type === 'status-reply') done(null, msg.status as ManagerStatus);
       };
-      conn.onClose = (reason) => done(new Error(`the manager at ${where} closed the link: ${reason}`));
-    });
+      conn.onClose = (reason, code) => done(Object.assign(new Error(`the manager at ${where} closed the link: ${reason}`), { fatalCode: code }));
+    }, (err: Error) => done(new Error(`cannot reach the manager at ${where}: ${err.message}`)));
   });
 }

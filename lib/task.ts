@@ -1,6 +1,7 @@
 // Tasks as the application sees them: a function call or a command line, with resources and, once
 // finished, the outcome, the value or error, where it ran and how long it took.
 import type { Measurement, ResourceAmounts, TaskOutcome, TaskResult } from './protocol/messages.js';
+import type { CheckedResult } from './core/result-payload.js';
 import { encodeValue, decodeValue, decodeError } from './protocol/payload.js';
 import { resolveTaskOptions, type TaskOptions, type ResolvedTaskOptions } from './task-options.js';
 import { shipFunction, type Shipment } from './function-shipment.js';
@@ -125,7 +126,12 @@ export class FunctionTask<A extends unknown[] = unknown[], R = unknown> extends 
 
   override absorb(r: TaskResult): void {
     super.absorb(r);
-    if (r.outcome === 'success' && r.value) this.output = decodeValue(r.value) as R;
+    // The dispatch core decoded the value when it checked it (in the application's thread: not posted over).
+    if (r.outcome === 'success') {
+      const checked = r as CheckedResult;
+      if ('decoded' in checked) this.output = checked.decoded as R;
+      else if (r.value) this.output = decodeValue(r.value) as R;
+    }
     if (r.error) this.error = decodeError(r.error, this.callerStack?.stack);
   }
 }

@@ -12,6 +12,10 @@ interface TunableValues {
   'max-skips': number;
   'keepalive-interval': number;
   'keepalive-timeout': number;
+  /** Most connections that have not completed the handshake at once (more are closed at once). */
+  'max-pending-connections': number;
+  /** Seconds a new connection has to complete the TLS and password handshakes. */
+  'handshake-timeout': number;
   /** Before wait() returns a task, take in every result already arrived (Work Queue's wait_retrieve_many). */
   'wait-retrieve-many': boolean;
 }
@@ -24,6 +28,8 @@ const DESCRIPTIONS: Record<keyof TunableValues, string> = {
   'keepalive-interval': 'a number of seconds > 0',
   'keepalive-timeout': 'a number of seconds > 0',
   'wait-retrieve-many': 'true or false',
+  'max-pending-connections': 'an integer >= 1',
+  'handshake-timeout': 'a number of seconds > 0',
 };
 
 export class Tunables {
@@ -35,6 +41,8 @@ export class Tunables {
     'keepalive-interval': 5,
     'keepalive-timeout': 30,
     'wait-retrieve-many': false,
+    'max-pending-connections': 256,
+    'handshake-timeout': 15,
   };
 
   set(name: string, value: unknown): void {
@@ -45,7 +53,7 @@ export class Tunables {
     const n = value as number;
     const ok = key === 'wait-retrieve-many' ? typeof value === 'boolean'
       : key === 'prefetch' ? value === 'auto' || (Number.isInteger(n) && n >= 0)
-      : key === 'max-skips' ? Number.isInteger(n) && n >= 1
+      : key === 'max-skips' || key === 'max-pending-connections' ? Number.isInteger(n) && n >= 1
       : typeof n === 'number' && Number.isFinite(n) && (key === 'short-task-seconds' || key === 'prefetch-seconds' ? n >= 0 : n > 0);
     if (!ok) throw new OptionError(`Manager.tune: "${name}" expects ${DESCRIPTIONS[key]}, got ${describeValue(value)}`);
     (this.values as unknown as Record<string, unknown>)[key] = value;

@@ -1,10 +1,11 @@
 // A worker: connects to a manager, announces its resources, and runs the tasks it is sent — function calls
 // in warm threads, commands as processes — never more at once than its cores, memory, disk and gpus allow.
-import { connect } from 'node:net';
 import { availableParallelism, hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { Connection } from '../lib/protocol/connection.js';
+import { dial, clientUsesTls, type ClientTls } from '../lib/protocol/dial.js';
+import { REFUSAL_CODES, type FatalCode } from '../lib/protocol/messages.js';
 import type { AnyMessage, ResourceAmounts, TaskSpec, TaskResult, FunctionTaskSpec } from '../lib/protocol/messages.js';
 import { encodeError } from '../lib/protocol/payload.js';
 import { fitsWithin, addTo, formatResources, sameResources } from '../lib/resources.js';
@@ -22,6 +23,11 @@ export interface WorkerOptions {
   host: string;
   port: number;
   password?: string | null;
+  /** TLS settings (PEM): `ca` to verify the manager's certificate, `cert`/`key` for a client certificate. TLS is
+   * used whenever a password is set, unless insecurePlaintext. */
+  tls?: ClientTls;
+  /** Plain TCP: only for a manager started with insecurePlaintext. */
+  insecurePlaintext?: boolean;
   cores?: number;
   memory?: number;
   disk?: number;
@@ -203,22 +209,27 @@ export class Worker {
   }
 
   /** One attempt: a ready connection, a refusal, or the reason it failed. */
-  private tryConnect(): Promise<Connection | WorkerRefusedError | string> {
+  private async tryConnect(): Promise<Connection | WorkerRefusedError | string> {
+    const o = this.opts;
+    const tls = clientUsesTls(o.password, o.tls, o.insecurePlaintext) ? o.tls ?? {} : null;
+    let socket;
+    try {
+      socket = await dial({ host: o.host, port: o.port, tls });
+    } catch (err) {
+      return (err as Error).message;
+    }
+    if (o.embedded) socket.unref();
     return new Promise((resolve) => {
-      const socket = connect({ host: this.opts.host, port: this.opts.port });
-      if (this.opts.embedded) socket.unref();
-      const failEarly = (err: Error) => resolve(err.message);
-      socket.once('error', failEarly);
-      socket.once('connect', () => {
-        socket.off('error', failEarly);
-        const conn = new Connection(socket, { role: 'worker', password: this.opts.password ?? null, log: this.log,
-          label: `manager ${this.opts.host}:${this.opts.port}` });
-        conn.onReady = () => resolve(conn);
-        conn.onClose = (reason) => {
-          if (/authentication failed|protocol mismatch|expected a/.test(reason)) resolve(new WorkerRefusedError(reason));
-          else resolve(reason);
-        };
-      });
+      const conn = new Connection(socket, { role: 'worker', password: o.password ?? null, log: this.log,
+        label: `manager ${o.host}:${o.port}` });
+      conn.onReady = () => resolve(conn);
+      conn.onClose = (reason, code) => {
+        if (code !== null && REFUSAL_CODES.has(code)) resolve(new WorkerRefusedError(refusal(code, reason)));
+        else if (!tls && conn.peerHello === null && /during the handshake/.test(reason)) {
+          resolve(`${reason} (a manager with a password speaks TLS: ${o.password == null
+            ? 'give this worker the password with --password-file' : 'this worker runs with --insecure-plaintext'})`);
+        } else resolve(reason);
+      };
     });
   }
 
@@ -438,6 +449,13 @@ export class Worker {
     this.idleTimer = setTimeout(() => this.stop(`idle for ${idle} s`), idle * 1000);
     if (this.opts.embedded) this.idleTimer.unref();
   }
+}
+
+/** What a refusal means for the person running this worker. */
+function refusal(code: FatalCode, reason: string): string {
+  if (code === 'password-refused') return `the manager refused this worker's password (check --password-file): ${reason}`;
+  if (code === 'manager-unproven') return `the manager could not prove it knows the password, so this worker sent it nothing: ${reason}`;
+  return reason;
 }
 
 function safeUser(): string {

@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InlineCore } from './inline-core.js';
 import type { CoreOptions } from './types.js';
+import type { CheckedResult } from './result-payload.js';
 import type { FromDispatcher, ToDispatcher } from './thread-messages.js';
 
 const port = parentPort!;
@@ -25,7 +26,11 @@ function post(m: FromDispatcher): void {
   });
 }
 
-core.onDone = (d) => post({ op: 'done', d });
+core.onDone = (d) => {
+  // The value goes over as its bytes, decoded again in the application's thread (as it was checked here).
+  if (d.report) delete (d.report as CheckedResult).decoded;
+  post({ op: 'done', d });
+};
 core.onEvent = (e) => post({ op: 'event', e });
 core.onLog = (line) => post({ op: 'log', line });
 // Workers connect and resources change without any result: refresh the snapshot now and then too.

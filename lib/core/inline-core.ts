@@ -1,7 +1,7 @@
 // The dispatch core: accepts workers, keeps the queue, places each task where it fits, takes results back
 // and puts a lost worker's tasks back in the queue. It runs wherever it is created: in the application's
 // thread, or in a dispatcher thread (dispatch-thread.ts).
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Connection } from '../protocol/connection.js';
@@ -11,7 +11,9 @@ import { TaskQueue } from '../task-queue.js';
 import { WorkerLink, type CoreTask } from '../worker-link.js';
 import { formatResources } from '../resources.js';
 import { Tunables } from '../tunables.js';
-import { announceProblem, resultProblem } from '../message-checks.js';
+import { LinkServer } from './link-server.js';
+import { serverCredentials } from './tls-credentials.js';
+import { checkResultPayload } from './result-payload.js';
 import type { ManagerEvent, WorkerInfo } from '../events.js';
 import type { ManagerStatus, TaskListEntry } from '../status.js';
 import type { Core, CoreOptions, CoreTaskRecord, DoneReport, FinalResult } from './types.js';
@@ -21,12 +23,14 @@ import type { AllocationMode, Resources } from '../allocation/index.js';
 import type { ResourceAmounts } from '../protocol/messages.js';
 
 const RESOLVED = Promise.resolve();
+/** Bytes a peer may leave unread before it may ask for more (a status reply, an environment again). */
+const UNREAD_LIMIT = 64 * 1024 * 1024;
 
 export class InlineCore implements Core {
   onDone: (d: DoneReport) => void = () => {};
   onEvent: (e: ManagerEvent) => void = () => {};
   onLog: (line: string) => void = () => {};
-  private server: Server | null = null;
+  private server: LinkServer | null = null;
   private port: number | null = null;
   private readonly links = new Map<number, WorkerLink>();
   private linkList: WorkerLink[] = [];
@@ -60,18 +64,14 @@ export class InlineCore implements Core {
 
   async listen(): Promise<number> {
     if (this.server) return this.port!;
-    const server = createServer((socket) => this.accept(socket));
+    const credentials = this.opts.tls ? await serverCredentials(this.opts.tls) : null;
+    const t = this.tunables.values;
+    const server = new LinkServer({ host: this.opts.host, port: this.opts.port, credentials, log: (l) => this.onLog(l),
+      maxPending: () => t['max-pending-connections'], handshakeTimeout: () => t['handshake-timeout'],
+      onSocket: (socket, authenticated) => this.accept(socket, authenticated) });
     this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.opts.port, this.opts.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    server.on('error', (err) => this.onLog(`trellis manager: listening socket error: ${err.message}`));
-    this.port = (server.address() as { port: number }).port;
-    if (!this.active) server.unref();
+    this.port = await server.listen();
+    if (!this.active) server.server.unref();
     if (this.events) this.onEvent({ type: 'manager-start', time: now(), name: this.opts.name, port: this.port });
     if (this.opts.embeddedWorker) this.startEmbedded(this.port);
     return this.port;
@@ -79,6 +79,7 @@ export class InlineCore implements Core {
 
   private startEmbedded(port: number): void {
     const worker = new Worker({ host: '127.0.0.1', port, password: this.opts.password, embedded: true, connectTimeout: 10,
+      insecurePlaintext: this.opts.tls === null, tls: this.opts.tls === null ? undefined : {},
       log: (line) => this.onLog(line), ...this.opts.embeddedWorker });
     const done = worker.run().catch((err: Error) => this.onLog(`trellis: the embedded worker stopped: ${err.message}`));
     this.embedded = { worker, done };
@@ -125,7 +126,7 @@ export class InlineCore implements Core {
   setActive(active: boolean): void {
     if (active === this.active) return;
     this.active = active;
-    if (active) this.server?.ref(); else this.server?.unref();
+    if (active) this.server?.server.ref(); else this.server?.server.unref();
     for (const w of this.linkList) w.conn.setRef(active);
     for (const c of this.pendingConns) c.setRef(active);
   }
@@ -170,7 +171,7 @@ export class InlineCore implements Core {
       this.embedded.worker.stop('the manager closed');
       await this.embedded.done;
     }
-    if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    if (this.server) await this.server.close();
     if (this.events) this.onEvent({ type: 'manager-end', time: now() });
   }
 
@@ -282,6 +283,9 @@ export class InlineCore implements Core {
   private onResult(w: WorkerLink, r: TaskResult): void {
     const t = w.assigned.get(r.id);
     if (!t) return; // a stale report (task cancelled and already released, or from before a reconnect)
+    const problem = checkResultPayload(r, t.wire.kind);
+    // The link closes: this attempt fails and goes back to the queue like a lost worker's (dropLink).
+    if (problem) return w.conn.fail(`bad message: worker ${w.name} sent a bad result: ${problem}`);
     w.release(t);
     w.tasksDone++;
     this.scheduleDispatch();
@@ -380,29 +384,28 @@ export class InlineCore implements Core {
 
   // ---- workers ---------------------------------------------------------------------------------------
 
-  private accept(socket: Socket): void {
+  /** A connection, TLS done: the Connection checks every frame and message (lib/protocol) before onMessage. */
+  private accept(socket: Socket, authenticated: () => void): void {
+    const t = this.tunables.values;
     const conn = new Connection(socket, { role: 'manager', password: this.opts.password, log: (l) => this.onLog(l),
-      keepaliveInterval: this.tunables.values['keepalive-interval'], keepaliveTimeout: this.tunables.values['keepalive-timeout'] });
+      keepaliveInterval: t['keepalive-interval'], keepaliveTimeout: t['keepalive-timeout'], handshakeTimeout: t['handshake-timeout'] });
     this.pendingConns.add(conn);
     conn.setRef(this.active);
+    conn.onReady = authenticated;
     let link: WorkerLink | null = null;
     conn.onMessage = (msg: AnyMessage) => {
-      if (conn.peerHello?.role === 'status') {
-        if (msg.type !== 'status-request') return conn.fail(`bad frame: a status client may only send "status-request", got "${msg.type}"`);
-        conn.send({ type: 'status-reply', status: msg.tasks ? { ...this.status(), taskList: this.taskList() } : this.status() });
+      if (conn.peerHello!.role === 'status') {
+        // One request at a time: a client that asks again without reading the reply is not answered into memory.
+        if (conn.unsentBytes > UNREAD_LIMIT) return conn.fail(`the status client sent another request with ${conn.unsentBytes} bytes of replies unread`, 'too-slow-reader');
+        conn.send({ type: 'status-reply', status: (msg as { tasks?: boolean }).tasks ? { ...this.status(), taskList: this.taskList() } : this.status() });
         return;
       }
       if (link) {
+        if (msg.type === 'result') return this.onResult(link, msg);
         if (msg.type === 'env-request') return this.resendEnv(link, msg.hash);
-        if (msg.type !== 'result') return conn.fail(`bad frame: a worker may not send "${msg.type}" here`);
-        const problem = resultProblem(msg);
-        if (problem) return conn.fail(`bad frame: ${problem}`);
-        this.onResult(link, msg);
-        return;
+        return conn.fail(`bad message: worker ${link.name} sent a second "${msg.type}"`);
       }
-      if (msg.type !== 'announce') return conn.fail(`bad frame: expected "announce" first, got "${msg.type}"`);
-      const problem = announceProblem(msg);
-      if (problem) return conn.fail(`bad frame: ${problem}`);
+      if (msg.type !== 'announce') return conn.fail(`bad message: expected "announce" first, got "${msg.type}"`);
       link = this.addLink(conn, msg);
     };
     conn.onClose = (reason) => {
@@ -412,11 +415,14 @@ export class InlineCore implements Core {
   }
 
   /** A worker refused an environment's copy or evicted it: send it once more (it counts its own tries). */
-  private resendEnv(w: WorkerLink, hash: unknown): void {
-    const code = typeof hash === 'string' ? this.envs.get(hash) : undefined;
-    if (code === undefined) return w.conn.fail(`bad frame: "env-request" expects the hash of an environment this manager sent, got ${JSON.stringify(hash)}`);
-    w.conn.send({ type: 'env', hash: hash as string, code });
-    w.envs.add(hash as string);
+  private resendEnv(w: WorkerLink, hash: string): void {
+    const code = this.envs.get(hash);
+    if (code === undefined) return w.conn.fail(`bad message: "env-request" expects the hash of an environment this manager sent, got ${hash}`);
+    if (w.conn.unsentBytes > UNREAD_LIMIT) {
+      return w.conn.fail(`worker ${w.name} asks for environments again with ${w.conn.unsentBytes} bytes it has not read yet`, 'too-slow-reader');
+    }
+    w.conn.send({ type: 'env', hash, code });
+    w.envs.add(hash);
   }
 
   private addLink(conn: Connection, a: Announce): WorkerLink {

@@ -3,6 +3,7 @@
 import type { ResourceAmounts, SerializedError, TaskOutcome, TaskResult } from '../protocol/messages.js';
 import type { ManagerEvent } from '../events.js';
 import type { ManagerStatus } from '../status.js';
+import type { ServerTls } from './tls-credentials.js';
 
 /** The part of a task the worker needs. Environment code and file data travel separately, once. */
 export type WireSpec =
@@ -45,6 +46,8 @@ export interface CoreOptions {
   host: string;
   port: number;
   password: string | null;
+  /** TLS settings of the listening socket, or null for plain TCP. */
+  tls: ServerTls | null;
   name: string;
   /** Start a worker inside the core (Manager.local). */
   embeddedWorker?: { cores?: number; memory?: number; disk?: number; gpus?: number; cacheDir?: string; cacheSize?: number | null };

@@ -1,13 +1,14 @@
 // The factory loop: each cycle asks the manager for its backlog, works out how many workers it needs, submits
 // that many more (at most workersPerCycle at a time) or cancels idle extras, and says what it did.
-import { queryStatus } from '../status-client.js';
+import { queryStatus, type StatusQuery } from '../status-client.js';
 import type { StatusView, WorkerStatusView } from '../logs/observed-manager.js';
 import type { BatchSystem, JobState, WorkerJobSpec } from './batch-system.js';
 import { workersNeeded, type Need, type WorkerShape } from './backlog.js';
 
 export interface FactoryOptions {
   batch: BatchSystem;
-  manager: { host: string; port: number; password: string | null };
+  /** The manager's address, password and TLS settings (as for its workers). */
+  manager: Omit<StatusQuery, 'timeout' | 'tasks'>;
   minWorkers: number;
   maxWorkers: number;
   workersPerCycle: number;

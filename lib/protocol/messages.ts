@@ -22,7 +22,12 @@ export interface SerializedError {
 
 export interface Hello { type: 'hello'; protocol: string; version: number; role: Role; nonce: string; auth: boolean }
 export interface Auth { type: 'auth'; proof: string }
-export interface Fatal { type: 'fatal'; message: string }
+/** Why a link was closed, for the program on the other side to act on (a refusal is not retried). */
+export type FatalCode =
+  | 'version-mismatch' | 'wrong-role' | 'password-refused' | 'password-required' | 'password-unexpected'
+  | 'manager-unproven' | 'bad-frame' | 'bad-message' | 'handshake-timeout' | 'keepalive-timeout'
+  | 'too-many-connections' | 'too-slow-reader' | 'shutdown' | 'internal-error';
+export interface Fatal { type: 'fatal'; code: FatalCode; message: string }
 export interface Ping { type: 'ping' }
 
 export interface Announce {
@@ -117,8 +122,21 @@ export type WorkerMessage = Announce | TaskResult | EnvRequest | Ping | StatusRe
 export type HandshakeMessage = Hello | Auth | Fatal;
 export type AnyMessage = ManagerMessage | WorkerMessage | HandshakeMessage;
 
-const KNOWN_TYPES = new Set(['hello', 'auth', 'fatal', 'ping', 'announce', 'env', 'file', 'task', 'cancel',
-  'shutdown', 'result', 'env-request', 'status-request', 'status-reply']);
+/** The kind byte in each frame's header (see frame-codec.ts), by message type. */
+export const MESSAGE_KINDS = {
+  'hello': 1, 'auth': 2, 'fatal': 3, 'ping': 4, 'announce': 5, 'env': 6, 'file': 7, 'task': 8, 'cancel': 9,
+  'shutdown': 10, 'result': 11, 'env-request': 12, 'status-request': 13, 'status-reply': 14,
+} as const satisfies Record<AnyMessage['type'], number>;
+
+export const FATAL_CODES: readonly FatalCode[] = ['version-mismatch', 'wrong-role', 'password-refused', 'password-required',
+  'password-unexpected', 'manager-unproven', 'bad-frame', 'bad-message', 'handshake-timeout', 'keepalive-timeout',
+  'too-many-connections', 'too-slow-reader', 'shutdown', 'internal-error'];
+
+/** Codes that mean the peer refuses this side for good: reconnecting cannot help. */
+export const REFUSAL_CODES: ReadonlySet<FatalCode> = new Set<FatalCode>(['version-mismatch', 'wrong-role',
+  'password-refused', 'password-required', 'password-unexpected', 'manager-unproven']);
+
+const KNOWN_TYPES = new Set(Object.keys(MESSAGE_KINDS));
 
 /** Checks a decoded body is shaped like a message; returns a description of what is wrong, or null. */
 export function messageShapeProblem(value: unknown): string | null {

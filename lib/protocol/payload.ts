@@ -46,7 +46,10 @@ export function decodeError(e: SerializedError, localStack?: string): Error {
   if (e.props) {
     const own = deserialize(e.props) as Record<string, unknown>;
     if (e.name === 'NonErrorThrown') (err as unknown as Record<string, unknown>).value = own.value;
-    else Object.assign(err, own);
+    else {
+      // Defined, not assigned: a property named __proto__ stays a property instead of replacing the prototype.
+      for (const [k, v] of Object.entries(own)) Object.defineProperty(err, k, { value: v, enumerable: true, writable: true, configurable: true });
+    }
   }
   if (e.code !== undefined) (err as { code?: unknown }).code = e.code;
   const remote = e.stack ?? `${e.name}: ${e.message}`;

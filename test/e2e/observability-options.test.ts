@@ -36,6 +36,6 @@ describe('manager options for logs and the dashboard', function () {
   });
 
   it('refuses an unwritable log path at once, naming it', () => {
-    assert.throws(() => new Manager({ port: 0, log: false, transactionLog: '/proc/no/such/dir/tx.jsonl' }), /\/proc\/no\/such\/dir\/tx\.jsonl/);
+    assert.throws(() => new Manager({ host: '127.0.0.1', port: 0, log: false, transactionLog: '/proc/no/such/dir/tx.jsonl' }), /\/proc\/no\/such\/dir\/tx\.jsonl/);
   });
 });

@@ -1,6 +1,6 @@
 // A workload whose workers all come from a `trellis factory` process: shared by the local and SLURM tests.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Manager, FunctionTask, type Task } from '../../lib/index.js';
@@ -13,12 +13,14 @@ function nap(ms: number): Promise<number> {
 
 /** Runs a workload whose workers all come from a factory of the given batch type; returns what it saw. */
 export async function factoryWorkload(batch: 'local' | 'slurm', min: number): Promise<{ factory: CliProcess; connected: string[]; done: Task[] }> {
-  const manager = new Manager({ host: '127.0.0.1', port: 0, log: false });
+  // With a password: the factory's status queries and the workers it submits then use it, over TLS.
+  const manager = new Manager({ host: '127.0.0.1', port: 0, log: false, password: 'factory pw' });
   const connected: string[] = [];
   manager.onEvent((e) => { if (e.type === 'worker-connect') connected.push(e.worker.name); });
   const port = await manager.listen();
   const scratch = mkdtempSync(join(tmpdir(), `trellis-factory-${batch}-`));
-  const factory = startCli(['factory', '--batch', batch, '--manager', `127.0.0.1:${port}`, '--min-workers', String(min),
+  writeFileSync(join(scratch, 'pw'), 'factory pw\n');
+  const factory = startCli(['factory', '--batch', batch, '--manager', `127.0.0.1:${port}`, '--password-file', join(scratch, 'pw'), '--min-workers', String(min),
     '--max-workers', '2', '--cores', '1', '--memory', '500', '--interval', '0.5', '--scratch-dir', scratch]);
   try {
     for (let i = 0; i < 12; i++) manager.submit(new FunctionTask(nap, 400));
