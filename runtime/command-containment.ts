@@ -19,6 +19,8 @@ export type ContainmentMode = 'cgroup' | 'session';
 
 /** How long after a command ends a session-mode scan may come (and the least time between two). */
 const SWEEP_MS = 200;
+/** Scans of /proc take at most this share of the host's time (a machine with many processes scans slower). */
+const SWEEP_SHARE = 0.05;
 const CGROUP_PREFIX = 'trellis-commands-';
 
 /** Session id of a live (not zombie) process; null once it is gone or a zombie. */
@@ -147,6 +149,7 @@ export class Containment {
   private readonly sessions = new Set<number>();
   private sweepTimer: NodeJS.Timeout | null = null;
   private lastSweep = 0;
+  private sweepGap = SWEEP_MS;
 
   /** `cgroup: false` keeps to session mode (the worker's environment can ask for it: TRELLIS_COMMAND_CGROUP=0). */
   constructor(opts: { cgroup?: boolean } = {}) {
@@ -173,14 +176,15 @@ export class Containment {
   /** The command's leader has exited: kill what it left behind. Resolves once those it could name (cgroup
    * mode) are dead, at once when there were none. */
   ended(id: number): Promise<void> | null {
-    this.killGroup(id);
     const leader = this.leaders.get(id);
+    if (!this.cgroup) this.killGroup(id);
     this.leaders.delete(id);
     if (leader !== undefined) this.sessions.delete(leader);
     if (!this.cgroup) {
       this.sweepSoon();
       return null;
     }
+    // Its group is now in no running command's session: the one read of the cgroup finds it with the rest.
     const killed = this.killStrays();
     return killed.length === 0 ? null : this.gone(killed);
   }
@@ -203,7 +207,8 @@ export class Containment {
     const prefix = `${process.pid}:`;
     const killed: number[] = [];
     for (const pid of cgroupPids(this.cgroup!.dir)) {
-      if (pid === process.pid) continue;
+      // A running command's leader is its own session: no need to read its stat.
+      if (pid === process.pid || this.sessions.has(pid)) continue;
       const sid = liveSession(pid);
       if (sid === null || this.sessions.has(sid)) continue;
       const m = markerOf(pid);
@@ -216,11 +221,13 @@ export class Containment {
 
   private sweepSoon(): void {
     if (this.sweepTimer) return;
-    const wait = Math.max(0, Math.min(SWEEP_MS, this.lastSweep + SWEEP_MS - Date.now()));
+    const wait = Math.max(0, Math.min(this.sweepGap, this.lastSweep + this.sweepGap - Date.now()));
     this.sweepTimer = setTimeout(() => {
       this.sweepTimer = null;
-      this.lastSweep = Date.now();
+      const t0 = performance.now();
       killMarked(process.pid, (id) => this.running(id));
+      this.lastSweep = Date.now();
+      this.sweepGap = Math.max(SWEEP_MS, (performance.now() - t0) / SWEEP_SHARE);
     }, wait);
     this.sweepTimer.unref();
   }

@@ -191,6 +191,23 @@ for (const mode of ['cgroup', 'session'] as const) {
       await noneLeft(mark);
     });
 
+    it('a command killed over its memory allocation, with a background job', async () => {
+      const mark = uniqueMarker();
+      const r = await run(spec(`sleep 7775.${mark} & python3 -c "b = b'x' * (300 * 1024 * 1024); import time; time.sleep(30)"`,
+        { resources: { cores: 1, memory: 100, disk: 0, gpus: 0 } }));
+      assert.equal(r.outcome, 'resource-exhaustion');
+      assert.equal(r.exhausted?.resource, 'memory');
+      await noneLeft(mark);
+    });
+
+    it('a command killed over its disk allocation, with a double-forked child', async () => {
+      const mark = uniqueMarker();
+      const r = await run(spec(`(setsid sleep 7775.${mark} &); head -c 30000000 /dev/zero > big; sleep 30`, { resources: disk(10) }));
+      assert.equal(r.outcome, 'resource-exhaustion');
+      assert.equal(r.exhausted?.resource, 'disk');
+      await noneLeft(mark);
+    });
+
     it('a command cancelled while its double-forked child runs', async () => {
       const mark = uniqueMarker();
       const stop = new CallAbort();
