@@ -6,6 +6,7 @@ import { encodeError } from '../lib/protocol/payload.js';
 import type { CommandReport } from './command-runner.js';
 import type { HostReply, HostRequest } from './command-host.js';
 import type { CallAbort } from './call-abort.js';
+import { killLeftoversOf } from './command-containment.js';
 
 export class CommandHost {
   private child: ChildProcess | null = null;
@@ -46,6 +47,8 @@ export class CommandHost {
     });
     child.on('exit', (code, sig) => {
       if (this.child === child) this.child = null;
+      // A host killed outright could not kill its commands: what it ran dies here.
+      if ((code !== 0 || sig !== null) && child.pid !== undefined) killLeftoversOf(child.pid);
       const why = `the command host process exited (${sig ?? `code ${code}`})`;
       for (const resolve of this.pending.values()) resolve({ outcome: 'environment-failure', error: encodeError(new Error(why)) });
       this.pending.clear();
@@ -56,7 +59,7 @@ export class CommandHost {
     return child;
   }
 
-  /** Closes the channel: the host exits, and execa's cleanup stops the commands it still runs. */
+  /** Closes the channel: the host kills the commands it still runs (and all they started), and exits. */
   stop(): void {
     if (this.child?.connected) this.child.disconnect();
     this.child = null;

@@ -50,7 +50,7 @@ describe('process lifecycles', function () {
     await until(() => manager.status().workers.length === 1, 20_000, 'the worker');
     assert.equal(await w.exited, 0);
     assert.match(w.log(), /exiting: idle for 1 s/);
-    await until(() => manager.status().workers.length === 0, 5_000, 'the manager to drop the worker');
+    await until(() => manager.status().workers.length === 0, 20_000, 'the manager to drop the worker');
     await manager.close();
   });
 

@@ -54,9 +54,7 @@ for (const dispatch of ['inline', 'thread'] as const) describe(`Manager.local() 
 
   it('stops a runaway call at its wall time and keeps serving', async () => {
     const spin = remote(function spin() { for (;;) { /* never returns */ } }, { manager, wallTime: 0.5 });
-    const t0 = Date.now();
     await assert.rejects(spin(), (e: TaskFailedError) => e.result === 'max-wall-time' && e.code === 'TRELLIS_MAX_WALL_TIME');
-    assert.ok(Date.now() - t0 < 10_000);
     assert.equal(await remote(add, { manager })(2, 2), 4);
   });
 
@@ -98,7 +96,7 @@ for (const dispatch of ['inline', 'thread'] as const) describe(`Manager.local() 
 
   it('cancels a running task', async () => {
     const id = manager.submit(new FunctionTask(function nap(ms: number) { return new Promise((r) => setTimeout(r, ms)); }, 5000));
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => manager.status().tasks.running === 1, 20_000, 'the task to run');
     assert.equal(manager.cancel(id), true);
     const t = await manager.wait(5);
     assert.equal(t?.id, id);
@@ -122,7 +120,7 @@ for (const dispatch of ['inline', 'thread'] as const) describe(`Manager.local() 
 
   it('reports workers and tasks in status()', async () => {
     // With a dispatcher thread, status() is a snapshot the thread refreshes: wait for it to catch up.
-    await until(() => manager.status().tasks.running === 0, 5000, 'the cancelled task to leave status()');
+    await until(() => manager.status().tasks.running === 0, 20_000, 'the cancelled task to leave status()');
     const s = manager.status();
     assert.equal(s.dispatch, dispatch);
     assert.equal(s.workers.length, 1);

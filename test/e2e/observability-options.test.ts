@@ -26,7 +26,8 @@ describe('manager options for logs and the dashboard', function () {
     assert.deepEqual(manager.workersSummary().map((g) => [g.workers, g.cores]), [[2, 2]]);
     const metrics = await (await fetch(new URL('/metrics', manager.dashboardUrl!))).text();
     assert.match(metrics, /trellis_workers\S* 2/);
-    await new Promise((r) => setTimeout(r, 300));
+    // A sample of the performance log after the header.
+    await until(() => readFileSync(join(dir, 'perf.jsonl'), 'utf8').trim().split('\n').length >= 2, 20_000, 'a performance sample');
     await manager.close();
     const tx = readFileSync(join(dir, 'tx.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.ok(tx.some((r) => r.type === 'manager-start') && tx.some((r) => r.type === 'manager-end'));

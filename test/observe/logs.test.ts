@@ -40,8 +40,8 @@ describe('transaction and performance logs', function () {
     for (let i = 0; i < 6; i++) manager.submit(new FunctionTask(nap, 100).setOptions({ category: 'naps', memory: 300 }));
     const done = await drain(manager);
     assert.equal(done.length, 6);
-    // Let the performance log sample at least once more, then lose the worker.
-    await nap(300);
+    // Three performance samples (after the header line), then lose the worker.
+    await until(() => lines(join(dir, 'perf.jsonl')).length >= 4, 20_000, 'three performance samples');
     process.kill(w.pid, 'SIGKILL');
     await until(() => manager.status().workers.length === 0, 20_000, 'the worker to be gone');
     await manager.close();
