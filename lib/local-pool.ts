@@ -17,7 +17,8 @@ export interface LocalOptions extends Omit<ManagerOptions, 'host' | 'port' | 'pa
 
 export function startLocal(options: LocalOptions = {}): Manager {
   const o = checkObject('Manager.local()', options);
-  checkKnownKeys('Manager.local()', o, ['name', 'log', 'dispatch', 'cores', 'memory', 'disk', 'gpus', 'cacheDir', 'cacheSize']);
+  checkKnownKeys('Manager.local()', o, ['name', 'log', 'dispatch', 'transactionLog', 'performanceLog', 'dashboard', 'cores', 'memory',
+    'disk', 'gpus', 'cacheDir', 'cacheSize']);
   const res: Record<string, number> = {};
   for (const k of ['cores', 'memory', 'disk', 'gpus'] as const) {
     if (o[k] !== undefined) res[k] = checkNumber('Manager.local()', k, o[k], { min: 0, integer: k === 'gpus' });
@@ -27,7 +28,8 @@ export function startLocal(options: LocalOptions = {}): Manager {
     throw new OptionError(`Manager.local(): option "cacheSize" expects a number of MB > 0, got ${describeValue(cacheSize)}`);
   }
   const manager = new Manager(
-    { host: '127.0.0.1', port: 0, password: randomBytes(16).toString('hex'), name: options.name, log: options.log, dispatch: options.dispatch },
+    { host: '127.0.0.1', port: 0, password: randomBytes(16).toString('hex'), name: options.name, log: options.log, dispatch: options.dispatch,
+      transactionLog: options.transactionLog, performanceLog: options.performanceLog, dashboard: options.dashboard },
     { embeddedWorker: { ...res, cacheDir: options.cacheDir, cacheSize } },
   );
   void manager.listen();

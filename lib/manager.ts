@@ -60,7 +60,7 @@ export class Manager {
   readonly dispatchMode: 'thread' | 'inline';
   private readonly core: Core;
   private readonly log: (line: string) => void;
-  private readonly unfinished = new Map<number, Task>();
+  private unfinished = new Map<number, Task>();
   private finished: Task[] = [];
   private finishedHead = 0;
   private waiters: ((t: Task | null) => void)[] = [];
@@ -69,6 +69,7 @@ export class Manager {
   private reports = 0;
   private nextTaskId = 1;
   private closed = false;
+  private closing: Promise<void> | null = null;
   private active = false;
   private listening: Promise<number> | null = null;
   private readonly files = new FileStore();
@@ -263,13 +264,31 @@ export class Manager {
     return { ...s, name: this.name, port: this.port, dispatch: this.dispatchMode, tasks: { ...s.tasks, preparing, retrieved: this.retrieved } };
   }
 
-  /** Stops accepting work, fails what is unfinished as cancelled, and closes every link. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /** Stops accepting work, fails what is unfinished as cancelled, tells workers to stop their tasks and closes
+   * every link. Always settles, in bounded time (a worker that does not answer is cut off). */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
     this.closed = true;
-    for (const t of [...this.unfinished.values()]) this.finish(t, 'cancelled', 'the manager was closed');
+    // One pass with one shared error: a million queued tasks end in a fraction of a second.
+    const why = new Error('the manager was closed');
+    const at = Date.now() / 1000;
+    const tasks = this.unfinished;
+    this.unfinished = new Map();
+    for (const t of tasks.values()) {
+      if (t.state === 'done') continue;
+      t.state = 'done';
+      t.result = 'cancelled';
+      t.error ??= why;
+      t.times.finished ||= at;
+      this.handBack(t);
+    }
     for (const resolve of this.waiters) resolve(null);
     this.waiters = [];
+    this.updateActive();
     await this.core.close();
     await Promise.all([...this.logs.map((l) => l.close()), this.dashboard?.close()]);
   }
@@ -343,6 +362,11 @@ export class Manager {
     if (!t.times.finished) t.times.finished = Date.now() / 1000;
     this.unfinished.delete(t.id);
     this.updateActive();
+    this.handBack(t);
+  }
+
+  /** A finished task goes to its remote() caller, to a waiting wait(), or to the finished list. */
+  private handBack(t: Task): void {
     if (t.onDone) {
       const cb = t.onDone;
       t.onDone = null;

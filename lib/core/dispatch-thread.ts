@@ -51,4 +51,5 @@ port.on('message', (batch: ToDispatcher[]) => {
         break;
     }
   }
+  post({ op: 'ack' });
 });

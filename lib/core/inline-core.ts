@@ -21,6 +21,8 @@ import type { AllocationMode, Resources } from '../allocation/index.js';
 import type { ResourceAmounts } from '../protocol/messages.js';
 
 const RESOLVED = Promise.resolve();
+/** How long close() waits for a worker to end its link after the goodbye before cutting it. */
+const CLOSE_SECONDS = 2;
 
 export class InlineCore implements Core {
   onDone: (d: DoneReport) => void = () => {};
@@ -50,6 +52,7 @@ export class InlineCore implements Core {
   private active = false;
   private events = false;
   private closed = false;
+  private closing: Promise<void> | null = null;
   private doneCount = 0;
   private readonly warned = new Set<number>();
   private embedded: { worker: Worker; done: Promise<unknown> } | null = null;
@@ -160,17 +163,34 @@ export class InlineCore implements Core {
     return { running, recent: [...this.recent] };
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  /** Tells every worker to stop its tasks, says goodbye, and waits (bounded) for the links to end. The
+   * application has already ended the tasks, so none is reported one by one: a million queued tasks go at once. */
+  private async shutdown(): Promise<void> {
     this.closed = true;
-    for (const t of [...this.tasks.values()]) this.finish(t, 'cancelled', 'the manager was closed');
-    for (const w of this.linkList) w.conn.close('the manager is shutting down');
-    for (const c of this.pendingConns) c.close('the manager is shutting down');
+    const ending: Promise<void>[] = [];
+    for (const w of this.linkList) {
+      for (const t of w.assigned.values()) if (t.state === 'running') w.conn.queue({ type: 'cancel', id: t.id });
+      ending.push(closeLink(w.conn, 'the manager is shutting down'));
+    }
+    for (const c of this.pendingConns) ending.push(closeLink(c, 'the manager is shutting down'));
+    this.tasks.clear();
+    this.queue.clear();
+    this.live.clear();
     if (this.embedded) {
       this.embedded.worker.stop('the manager closed');
-      await this.embedded.done;
+      ending.push(within(this.embedded.done.then(() => {}), CLOSE_SECONDS * 2));
     }
-    if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    if (this.server) {
+      const server = this.server;
+      server.ref();
+      ending.push(new Promise<void>((resolve) => server.close(() => resolve())));
+    }
+    await Promise.all(ending);
     if (this.events) this.onEvent({ type: 'manager-end', time: now() });
   }
 
@@ -442,6 +462,7 @@ export class InlineCore implements Core {
     this.linkList = [...this.links.values()];
     this.noteLargestWorker();
     let requeued = 0;
+    if (this.closed) w.assigned.clear(); // the application has ended them all
     for (const t of w.assigned.values()) {
       if (t.state === 'done') continue;
       t.lostCount++;
@@ -486,4 +507,34 @@ function infoOf(w: WorkerLink): WorkerInfo {
 
 function now(): number {
   return Date.now() / 1000;
+}
+
+/** Sends the goodbye (and what is queued) and resolves once the socket is gone: at once if the peer ends it,
+ * else after CLOSE_SECONDS, cut. The socket and the timer keep the process alive meanwhile. */
+function closeLink(conn: Connection, reason: string): Promise<void> {
+  const socket = conn.socket;
+  conn.setRef(true);
+  conn.close(reason);
+  if (socket.destroyed) return RESOLVED;
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve();
+    }, CLOSE_SECONDS * 1000);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** Resolves when `p` does or after `seconds`, whichever is first (the timer keeps the process alive). */
+function within(p: Promise<void>, seconds: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, seconds * 1000);
+    p.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
