@@ -14,6 +14,8 @@ interface TunableValues {
   'keepalive-timeout': number;
   /** Before wait() returns a task, take in every result already arrived (Work Queue's wait_retrieve_many). */
   'wait-retrieve-many': boolean;
+  /** Seconds a task that fits on no connected worker waits for a larger one before it ends resource-exhaustion. */
+  'fit-grace': number;
 }
 
 const DESCRIPTIONS: Record<keyof TunableValues, string> = {
@@ -24,6 +26,7 @@ const DESCRIPTIONS: Record<keyof TunableValues, string> = {
   'keepalive-interval': 'a number of seconds > 0',
   'keepalive-timeout': 'a number of seconds > 0',
   'wait-retrieve-many': 'true or false',
+  'fit-grace': 'a number of seconds >= 0',
 };
 
 export class Tunables {
@@ -35,6 +38,7 @@ export class Tunables {
     'keepalive-interval': 5,
     'keepalive-timeout': 30,
     'wait-retrieve-many': false,
+    'fit-grace': 10,
   };
 
   set(name: string, value: unknown): void {
@@ -46,7 +50,7 @@ export class Tunables {
     const ok = key === 'wait-retrieve-many' ? typeof value === 'boolean'
       : key === 'prefetch' ? value === 'auto' || (Number.isInteger(n) && n >= 0)
       : key === 'max-skips' ? Number.isInteger(n) && n >= 1
-      : typeof n === 'number' && Number.isFinite(n) && (key === 'short-task-seconds' || key === 'prefetch-seconds' ? n >= 0 : n > 0);
+      : typeof n === 'number' && Number.isFinite(n) && (key === 'short-task-seconds' || key === 'prefetch-seconds' || key === 'fit-grace' ? n >= 0 : n > 0);
     if (!ok) throw new OptionError(`Manager.tune: "${name}" expects ${DESCRIPTIONS[key]}, got ${describeValue(value)}`);
     (this.values as unknown as Record<string, unknown>)[key] = value;
   }

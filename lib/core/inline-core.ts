@@ -17,6 +17,7 @@ import type { ManagerStatus, TaskListEntry } from '../status.js';
 import type { Core, CoreOptions, CoreTaskRecord, DoneReport, FinalResult } from './types.js';
 import { Worker } from '../../runtime/worker.js';
 import { Categories, usedAmounts } from './categories.js';
+import { UnfitTasks } from './unfit-tasks.js';
 import type { AllocationMode, Resources } from '../allocation/index.js';
 import type { ResourceAmounts } from '../protocol/messages.js';
 
@@ -54,10 +55,17 @@ export class InlineCore implements Core {
   private closed = false;
   private closing: Promise<void> | null = null;
   private doneCount = 0;
-  private readonly warned = new Set<number>();
   private embedded: { worker: Worker; done: Promise<unknown> } | null = null;
   /** Links that were sent something in the current dispatch pass: flushed at its end. */
   private readonly touched = new Set<WorkerLink>();
+
+  /** Tasks no connected worker can hold: they end resource-exhaustion after the "fit-grace" tunable. */
+  private readonly unfit = new UnfitTasks({
+    grace: () => this.tunables.values['fit-grace'],
+    links: () => this.linkList,
+    log: (line) => this.onLog(line),
+    fail: (t, why) => this.finish(t, 'resource-exhaustion', why),
+  });
 
   constructor(private readonly opts: CoreOptions) {}
 
@@ -149,6 +157,7 @@ export class InlineCore implements Core {
       })),
       tasks: { preparing: 0, waiting: sum(this.live, 'waiting'), running: sum(this.live, 'running'), retrieved: 0, done: this.doneCount },
       categories: this.categories.status(this.live),
+      warnings: this.unfit.warnings(),
     };
   }
 
@@ -172,6 +181,7 @@ export class InlineCore implements Core {
    * application has already ended the tasks, so none is reported one by one: a million queued tasks go at once. */
   private async shutdown(): Promise<void> {
     this.closed = true;
+    this.unfit.clear();
     const ending: Promise<void>[] = [];
     for (const w of this.linkList) {
       for (const t of w.assigned.values()) if (t.state === 'running') w.conn.queue({ type: 'cancel', id: t.id });
@@ -250,7 +260,7 @@ export class InlineCore implements Core {
           }
         }
       }
-      if (!links.some((w) => w.fitsAtAll(need))) this.warnUnplaceable(t);
+      if (!links.some((w) => w.fitsAtAll(need))) this.unfit.note(t, links);
       return 'skip';
     }, this.tunables.values['max-skips']);
   }
@@ -260,13 +270,6 @@ export class InlineCore implements Core {
   private shortTaskMean(t: CoreTask): number | null {
     const s = this.execMean.get(t.category);
     return s !== undefined && s.n >= 3 && s.mean <= this.tunables.values['short-task-seconds'] ? s.mean : null;
-  }
-
-  private warnUnplaceable(t: CoreTask): void {
-    if (this.warned.has(t.id)) return;
-    this.warned.add(t.id);
-    this.onLog(`trellis manager: task ${t.id} needs ${formatResources(t.resources)}, more than any connected worker has; ` +
-      'it waits for a larger worker');
   }
 
   /** Queues a task on its worker's link; dispatch() writes every link it touched at the end of its pass. */

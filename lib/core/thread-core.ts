@@ -29,7 +29,7 @@ export class ThreadCore implements Core {
 
   constructor(opts: CoreOptions) {
     this.snapshot = { name: opts.name, port: null, dispatch: 'thread', workers: [],
-      tasks: { preparing: 0, waiting: 0, running: 0, retrieved: 0, done: 0 }, categories: [] };
+      tasks: { preparing: 0, waiting: 0, running: 0, retrieved: 0, done: 0 }, categories: [], warnings: [] };
     this.thread = new Worker(new URL('./dispatch-thread.js', import.meta.url), { workerData: opts });
     this.thread.unref();
     this.thread.on('message', (batch: FromDispatcher[]) => { for (const m of batch) this.receive(m); });
