@@ -23,6 +23,10 @@ import { startDashboard } from './dashboard/server.js';
 import { workersSummary, type WorkersGroup } from './dashboard/workers-summary.js';
 import { mapRemote, type MapOptions } from './map.js';
 import { ThreadCore } from './core/thread-core.js';
+import { oversize } from './protocol/frame-limit.js';
+
+/** Arguments or files smaller than this always fit in a frame: only larger ones are checked. */
+const LARGE_VALUE_BYTES = 256 * 1024;
 
 export type { ManagerStatus, WorkerStatus } from './status.js';
 
@@ -304,6 +308,11 @@ export class Manager {
     task.times.submitted = Date.now() / 1000;
     this.unfinished.set(task.id, task);
     this.updateActive();
+    const tooLarge = this.tooLarge(task);
+    if (tooLarge) {
+      this.finish(task, 'result-too-large', undefined, new RangeError(tooLarge));
+      return;
+    }
     if (task instanceof FunctionTask && !task.shipment.ready) {
       task.state = 'preparing';
       task.shipment.bundle().then(
@@ -313,6 +322,18 @@ export class Manager {
       return;
     }
     this.handOver(task);
+  }
+
+  /** Why a task's arguments or an input file cannot travel in one message, or null (small ones are not measured). */
+  private tooLarge(t: Task): string | null {
+    if (t instanceof FunctionTask) return t.argBytes!.byteLength < LARGE_VALUE_BYTES ? null : oversize('the arguments', t.argBytes!.byteLength);
+    if (!(t instanceof CommandTask)) return null;
+    for (let k = 0; k < t.inputs.length; k++) {
+      const data = this.files.get(t.inputHashes[k])!;
+      const over = data.byteLength < LARGE_VALUE_BYTES ? null : oversize(`input file "${t.inputs[k].localPath}"`, data.byteLength);
+      if (over) return over;
+    }
+    return null;
   }
 
   /** Gives a ready task to the core, with its environment or input files the first time they are needed. */

@@ -3,7 +3,7 @@
 import type { Announce, TaskResult } from './protocol/messages.js';
 
 const OUTCOMES = new Set(['success', 'exception', 'max-wall-time', 'thread-crash', 'cancelled', 'output-missing',
-  'input-missing', 'environment-failure', 'resource-exhaustion']);
+  'input-missing', 'environment-failure', 'resource-exhaustion', 'result-too-large']);
 
 function isCount(v: unknown): boolean {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0;

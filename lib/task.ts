@@ -16,7 +16,8 @@ import { checkString, OptionError, describeValue } from './options.js';
  * - `max-retries`: its worker was lost more than `retries` times;
  * - `output-missing`, `input-missing`: a command's declared file was not there;
  * - `environment-failure`: the function could not be packed or its bundle failed to load on the worker;
- * - `resource-exhaustion`: it needs more than any worker offers or used more than allowed.
+ * - `resource-exhaustion`: it needs more than any worker offers or used more than allowed;
+ * - `result-too-large`: its value, arguments or files do not fit in one message of the link (512 MB).
  */
 export type TaskResultName = TaskOutcome | 'max-retries';
 

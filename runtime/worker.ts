@@ -17,6 +17,8 @@ import type { CommandReport } from './command-runner.js';
 import { CommandHost } from './command-host-client.js';
 import { GpuSlots } from './gpu-slots.js';
 import { CallAbort } from './call-abort.js';
+import { oversize } from '../lib/protocol/frame-limit.js';
+import { collectGarbage, LARGE_VALUE_BYTES } from './collect-garbage.js';
 
 export interface WorkerOptions {
   host: string;
@@ -60,6 +62,9 @@ const BATCH_SECONDS = 0.002;
 /** Calls shorter than this on average are measured without watching garbage collections (it costs more). */
 const GC_WATCH_SECONDS = 0.001;
 
+/** Results smaller than this always fit in a frame: only larger ones are measured against it. */
+const CHECKED_RESULT_BYTES = 256 * 1024;
+
 /** Thrown when the manager refuses this worker for good (wrong password, protocol mismatch). */
 export class WorkerRefusedError extends Error {
   code = 'TRELLIS_REFUSED';
@@ -90,6 +95,7 @@ export class Worker {
   private stopping: string | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private wakeStop: (() => void) | null = null;
+  private collectQueued = false;
   tasksDone = 0;
 
   constructor(private readonly opts: WorkerOptions) {
@@ -383,8 +389,38 @@ export class Worker {
     this.alone.delete(spec.id);
     const msg: TaskResult = { type: 'result', id: spec.id, started, finished, ...report };
     if (gpuIds) msg.gpuIds = gpuIds;
+    const bytes = resultBytes(msg);
+    if (bytes >= CHECKED_RESULT_BYTES) {
+      const over = oversize(spec.kind === 'function' ? 'the return value' : "the command's output files, stdout and stderr", bytes);
+      if (over) {
+        // Refused here, before the wire: the manager would have to drop the whole link for an oversized frame.
+        delete msg.value;
+        delete msg.outputs;
+        msg.stdout = msg.stdout?.slice(0, 4096);
+        msg.stderr = msg.stderr?.slice(0, 4096);
+        msg.outcome = 'result-too-large';
+        msg.error = encodeError(new RangeError(over));
+      }
+      if (bytes >= LARGE_VALUE_BYTES) this.collectAfterWrite();
+    }
     if (queueOnly) this.conn?.queue(msg);
     else this.conn?.send(msg);
+  }
+
+  /** After a large result: once it is written, collect its copies (an idle worker runs no collection). */
+  private collectAfterWrite(): void {
+    if (this.collectQueued) return;
+    this.collectQueued = true;
+    setImmediate(() => {
+      const socket = this.conn?.socket;
+      // A turn after the write completes: until then the socket's write request still holds the frame.
+      const collect = () => setImmediate(() => {
+        this.collectQueued = false;
+        collectGarbage();
+      });
+      if (socket && socket.writableLength > 0) socket.once('drain', collect).once('close', collect);
+      else collect();
+    });
   }
 
   private cancel(id: number): void {
@@ -424,6 +460,13 @@ export class Worker {
     this.idleTimer = setTimeout(() => this.stop(`idle for ${idle} s`), idle * 1000);
     if (this.opts.embedded) this.idleTimer.unref();
   }
+}
+
+/** A result's size on the wire, near enough: its value, files and output text (two bytes a character at worst). */
+function resultBytes(r: TaskResult): number {
+  let n = r.value?.byteLength ?? 0;
+  for (const o of r.outputs ?? []) n += o.data.byteLength;
+  return n + 2 * ((r.stdout?.length ?? 0) + (r.stderr?.length ?? 0));
 }
 
 function safeUser(): string {

@@ -76,7 +76,7 @@ export interface Shutdown { type: 'shutdown'; reason: string }
 
 export type TaskOutcome =
   | 'success' | 'exception' | 'max-wall-time' | 'thread-crash' | 'cancelled'
-  | 'output-missing' | 'input-missing' | 'environment-failure' | 'resource-exhaustion';
+  | 'output-missing' | 'input-missing' | 'environment-failure' | 'resource-exhaustion' | 'result-too-large';
 
 /** What a task used, measured on the worker. Seconds, cores, MB. */
 export interface Measurement {
