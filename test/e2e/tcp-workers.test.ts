@@ -112,7 +112,7 @@ describe('trellis worker processes over TCP', function () {
     const header = Buffer.alloc(4);
     header.writeUInt32BE(body.length);
     await new Promise<void>((resolve) => { s.on('close', () => resolve()); s.on('error', () => {}); s.write(Buffer.concat([header, body])); });
-    assert.ok(logs.some((l) => /protocol mismatch: expected trellis version 1, peer speaks trellis version 999/.test(l)), logs.join('\n'));
+    assert.ok(logs.some((l) => /protocol mismatch: expected trellis version 2, peer speaks trellis version 999/.test(l)), logs.join('\n'));
   });
 
   it('gives tasks with GPUs distinct device ids in CUDA_VISIBLE_DEVICES', async () => {
