@@ -17,7 +17,7 @@ export interface LocalOptions extends Omit<ManagerOptions, 'host' | 'port' | 'pa
 
 export function startLocal(options: LocalOptions = {}): Manager {
   const o = checkObject('Manager.local()', options);
-  checkKnownKeys('Manager.local()', o, ['name', 'log', 'dispatch', 'transactionLog', 'performanceLog', 'dashboard', 'cores', 'memory',
+  checkKnownKeys('Manager.local()', o, ['name', 'log', 'dispatch', 'transactionLog', 'performanceLog', 'dashboard', 'journal', 'cores', 'memory',
     'disk', 'gpus', 'cacheDir', 'cacheSize']);
   const res: Record<string, number> = {};
   for (const k of ['cores', 'memory', 'disk', 'gpus'] as const) {
@@ -29,7 +29,8 @@ export function startLocal(options: LocalOptions = {}): Manager {
   }
   const manager = new Manager(
     { host: '127.0.0.1', port: 0, password: randomBytes(16).toString('hex'), name: options.name, log: options.log, dispatch: options.dispatch,
-      transactionLog: options.transactionLog, performanceLog: options.performanceLog, dashboard: options.dashboard },
+      transactionLog: options.transactionLog, performanceLog: options.performanceLog, dashboard: options.dashboard,
+      journal: options.journal },
     { embeddedWorker: { ...res, cacheDir: options.cacheDir, cacheSize } },
   );
   void manager.listen();

@@ -24,6 +24,9 @@ import { workersSummary, type WorkersGroup } from './dashboard/workers-summary.j
 import { mapRemote, type MapOptions } from './map.js';
 import { ThreadCore } from './core/thread-core.js';
 import { oversize } from './protocol/frame-limit.js';
+import { encodeError } from './protocol/payload.js';
+import { Journal } from './journal/journal.js';
+import { restoreTasks, type RestoredTasks } from './journal/restore-tasks.js';
 
 /** Arguments or files smaller than this always fit in a frame: only larger ones are checked. */
 const LARGE_VALUE_BYTES = 256 * 1024;
@@ -48,10 +51,13 @@ export interface ManagerOptions {
   performanceLog?: string | { path: string; interval?: number };
   /** Serve a live dashboard and /metrics on this port (loopback), or { port, host }. */
   dashboard?: number | { port: number; host?: string };
+  /** A file recording every task and result, so a manager started again with it after a crash loses nothing
+   * finished and re-runs what was not (path, or { path, syncInterval } in seconds; see docs/journal.md). */
+  journal?: string | { path: string; syncInterval?: number };
 }
 
 const MANAGER_OPTION_KEYS = ['host', 'port', 'password', 'name', 'log', 'dispatch', 'transactionLog', 'performanceLog',
-  'dashboard'] as const;
+  'dashboard', 'journal'] as const;
 
 /** @internal Options only Manager.local() sets. */
 export interface ManagerInternals {
@@ -75,6 +81,9 @@ export class Manager {
   private closed = false;
   private closing: Promise<void> | null = null;
   private active = false;
+  private readonly journal: Journal | null = null;
+  private toHand: Task[] = [];
+  private restored: RestoredTasks | null = null;
   private listening: Promise<number> | null = null;
   private readonly files = new FileStore();
   private readonly sentEnvs = new Set<string>();
@@ -118,12 +127,56 @@ export class Manager {
       this.logs.push(attachPerformanceLog(this, checkString('new Manager()', 'performanceLog.path', p.path),
         p.interval === undefined ? undefined : checkNumber('new Manager()', 'performanceLog.interval', p.interval, { min: 0.1 })));
     }
+    if (o.journal !== undefined) this.journal = this.openJournal(o.journal);
     if (o.dashboard === undefined) this.dashboardAt = null;
     else {
       const d = typeof o.dashboard === 'number' ? { port: o.dashboard } : checkObject('new Manager(): dashboard', o.dashboard);
       this.dashboardAt = { port: checkNumber('new Manager()', 'dashboard.port', d.port, { integer: true }),
         host: d.host === undefined ? undefined : checkString('new Manager()', 'dashboard.host', d.host) };
     }
+    this.requeueRestored();
+  }
+
+  private openJournal(given: unknown): Journal {
+    const j = typeof given === 'string' ? { path: given } : checkObject('new Manager(): journal', given);
+    checkKnownKeys('new Manager(): journal', j, ['path', 'syncInterval']);
+    const path = checkString('new Manager()', 'journal.path', j.path);
+    const syncInterval = j.syncInterval === undefined ? undefined : checkNumber('new Manager()', 'journal.syncInterval', j.syncInterval, { min: 0.001 });
+    let opened;
+    try {
+      opened = Journal.open({ path, syncInterval });
+    } catch (err) {
+      throw new OptionError(`new Manager(): journal "${path}" cannot be used: ${(err as Error).message}`);
+    }
+    this.restored = restoreTasks(opened.state, opened.journal.copies, this.files);
+    this.nextTaskId = opened.state.maxId + 1;
+    return opened.journal;
+  }
+
+  /** Queues the unfinished tasks of a journal again and lines up its untaken results for wait(). */
+  private requeueRestored(): void {
+    const r = this.restored;
+    if (!r) return;
+    this.restored = null;
+    for (const t of r.finished) this.finished.push(t);
+    for (const t of r.unfinished) {
+      this.unfinished.set(t.id, t);
+      this.submittedOpen++;
+      this.handOver(t, true);
+    }
+    this.updateActive();
+    if (r.unfinished.length + r.finished.length > 0) {
+      this.log(`trellis manager: journal: ${r.unfinished.length} unfinished task(s) queued again, ${r.finished.length} result(s) to hand back`);
+    }
+  }
+
+  /** A task by id: unfinished, or finished and not yet returned by wait() (after a restart, tasks from the
+   * journal are found this way). */
+  task(id: number): Task | null {
+    const t = this.unfinished.get(id);
+    if (t) return t;
+    for (let i = this.finishedHead; i < this.finished.length; i++) if (this.finished[i].id === id) return this.finished[i];
+    return null;
   }
 
   /** The live dashboard's address, once listen() has started it. */
@@ -294,6 +347,8 @@ export class Manager {
     this.waiters = [];
     this.updateActive();
     await this.core.close();
+    // Unfinished tasks stay unfinished in the journal: a manager started again with it runs them.
+    this.journal?.close();
     await Promise.all([...this.logs.map((l) => l.close()), this.dashboard?.close()]);
   }
 
@@ -337,7 +392,7 @@ export class Manager {
   }
 
   /** Gives a ready task to the core, with its environment or input files the first time they are needed. */
-  private handOver(t: Task): void {
+  private handOver(t: Task, journaled = false): void {
     t.state = 'waiting';
     const rec: CoreTaskRecord = { id: t.id, category: t.category, priority: t.priority, resources: t.resources, explicit: t.explicitResources,
       wallTime: t.wallTime, retries: t.retries, wire: null as unknown as CoreTaskRecord['wire'] };
@@ -348,6 +403,7 @@ export class Manager {
         this.sentEnvs.add(b.hash);
       }
       rec.wire = { kind: 'function', env: b.hash, exportName: b.exportName, args: t.argBytes! };
+      if (this.journal && !journaled) this.journal.submittedFunction(t.id, t.resolvedOptions, b, t.shipment.name, t.argBytes!);
     } else if (t instanceof CommandTask) {
       for (const hash of t.inputHashes) {
         if (this.sentFiles.has(hash)) continue;
@@ -356,6 +412,10 @@ export class Manager {
       }
       rec.wire = { kind: 'command', command: t.command, env: t.env,
         inputs: t.inputs.map((i, k) => ({ hash: t.inputHashes[k], name: i.name })), outputs: t.outputs };
+      if (this.journal && !journaled) {
+        this.journal.submittedCommand(t.id, { opts: t.resolvedOptions, command: t.command, env: t.env, outputs: t.outputs,
+          inputs: t.inputs.map((i, k) => ({ hash: t.inputHashes[k], name: i.name, localPath: i.localPath })) }, (h) => this.files.get(h)!);
+      }
     }
     if (this.port === null) void this.listen();
     this.core.add(rec);
@@ -371,10 +431,10 @@ export class Manager {
     t.allocation = d.allocation;
     t.exhaustions = d.exhaustions;
     if (d.report) t.absorb(d.report);
-    this.finish(t, d.result, d.error ? decodeError(d.error).message : undefined);
+    this.finish(t, d.result, d.error ? decodeError(d.error).message : undefined, undefined, d);
   }
 
-  private finish(t: Task, result: Task['result'], why?: string, error?: Error): void {
+  private finish(t: Task, result: Task['result'], why?: string, error?: Error, d?: DoneReport): void {
     if (t.state === 'done') return;
     t.state = 'done';
     t.result = result;
@@ -383,8 +443,30 @@ export class Manager {
     if (!t.times.finished) t.times.finished = Date.now() / 1000;
     this.unfinished.delete(t.id);
     this.updateActive();
-    this.handBack(t);
+    if (!this.journal) return this.handBack(t);
+    this.journal.finished(t.id, d ?? { id: t.id, result: result!, worker: t.worker, dispatched: t.times.dispatched, lostCount: t.lostCount,
+      allocation: t.allocation ?? { cores: 0, memory: 0, disk: 0, gpus: 0 }, exhaustions: t.exhaustions,
+      error: t.error ? encodeError(t.error) : undefined });
+    this.toHand.push(t);
+    if (this.toHand.length === 1) queueMicrotask(this.deliver);
   }
+
+  /** With a journal, results of one turn go to the application together, once their records (and the records
+   * that the application took them) are in the file: one write for the batch, and none is handed back twice. */
+  private readonly deliver = (): void => {
+    const batch = this.toHand;
+    this.toHand = [];
+    let waiting = this.waiters.length;
+    for (const t of batch) {
+      if (t.onDone) this.journal!.taken(t.id);
+      else if (waiting > 0) {
+        waiting--;
+        this.journal!.taken(t.id);
+      }
+    }
+    this.journal!.writeNow();
+    for (const t of batch) this.handBack(t);
+  };
 
   /** A finished task goes to its remote() caller, to a waiting wait(), or to the finished list. */
   private handBack(t: Task): void {
@@ -407,6 +489,10 @@ export class Manager {
     const t = this.finished[this.finishedHead];
     (this.finished as (Task | undefined)[])[this.finishedHead++] = undefined;
     this.retrieved++;
+    if (this.journal) {
+      this.journal.taken(t.id);
+      this.journal.writeNow();
+    }
     if (this.finishedHead === this.finished.length) {
       this.finished = [];
       this.finishedHead = 0;

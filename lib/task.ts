@@ -84,6 +84,8 @@ export abstract class Task {
     return this;
   }
 
+  /** @internal The options as resolved (shared by every call of one remote() function). */
+  get resolvedOptions(): ResolvedTaskOptions { return this.opts; }
   get category(): string { return this.opts.category; }
   get resources(): ResourceAmounts { return this.opts.resources; }
   /** @internal Resources the user set explicitly. */
@@ -107,6 +109,9 @@ export abstract class Task {
   }
 }
 
+/** Set only while FunctionTask.restore() builds a task. */
+let restoring: Shipment | null = null;
+
 export class FunctionTask<A extends unknown[] = unknown[], R = unknown> extends Task {
   readonly shipment: Shipment;
   readonly args: A;
@@ -119,8 +124,20 @@ export class FunctionTask<A extends unknown[] = unknown[], R = unknown> extends 
 
   constructor(fn: (...args: A) => R | Promise<R>, ...args: A) {
     super('FunctionTask');
-    this.shipment = shipFunction('FunctionTask', fn);
+    this.shipment = restoring ?? shipFunction('FunctionTask', fn);
     this.args = args;
+  }
+
+  /** @internal A task read back from a journal: its bundle and encoded arguments, no function object. */
+  static restore(shipment: Shipment, argBytes: Uint8Array, opts: ResolvedTaskOptions): FunctionTask {
+    restoring = shipment;
+    try {
+      const t = new FunctionTask(() => undefined);
+      t.argBytes = argBytes;
+      return t.useResolvedOptions(opts);
+    } finally {
+      restoring = null;
+    }
   }
 
   encodeArgs(): Uint8Array {
