@@ -111,7 +111,9 @@ export class Manager {
     this.dispatchMode = (o.dispatch as 'thread' | 'inline' | undefined) ?? 'inline';
     const sink = o.log as ManagerOptions['log'];
     this.log = sink === false ? () => {} : sink ?? ((line: string) => console.error(line));
-    const coreOptions: CoreOptions = { host, port, password, name: this.name, embeddedWorker: internals.embeddedWorker };
+    if (o.journal !== undefined) this.journal = this.openJournal(o.journal);
+    const coreOptions: CoreOptions = { host, port, password, name: this.name, embeddedWorker: internals.embeddedWorker,
+      journal: this.journal?.id ?? null };
     this.core = this.dispatchMode === 'thread' ? new ThreadCore(coreOptions) : new InlineCore(coreOptions);
     this.core.onDone = (d) => this.onDone(d);
     this.core.onLog = (line) => this.log(line);
@@ -127,7 +129,6 @@ export class Manager {
       this.logs.push(attachPerformanceLog(this, checkString('new Manager()', 'performanceLog.path', p.path),
         p.interval === undefined ? undefined : checkNumber('new Manager()', 'performanceLog.interval', p.interval, { min: 0.1 })));
     }
-    if (o.journal !== undefined) this.journal = this.openJournal(o.journal);
     if (o.dashboard === undefined) this.dashboardAt = null;
     else {
       const d = typeof o.dashboard === 'number' ? { port: o.dashboard } : checkObject('new Manager(): dashboard', o.dashboard);
@@ -395,7 +396,7 @@ export class Manager {
   private handOver(t: Task, journaled = false): void {
     t.state = 'waiting';
     const rec: CoreTaskRecord = { id: t.id, category: t.category, priority: t.priority, resources: t.resources, explicit: t.explicitResources,
-      wallTime: t.wallTime, retries: t.retries, wire: null as unknown as CoreTaskRecord['wire'] };
+      wallTime: t.wallTime, retries: t.retries, wire: null as unknown as CoreTaskRecord['wire'], restored: journaled };
     if (t instanceof FunctionTask) {
       const b = t.shipment.ready!;
       if (!this.sentEnvs.has(b.hash)) {

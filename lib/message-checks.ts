@@ -17,6 +17,12 @@ export function announceProblem(a: Announce): string | null {
   }
   if (typeof a.name !== 'string') return `announce: expected "name" to be a string, got ${typeof a.name}`;
   if (a.wallTimeLeft !== null && !isCount(a.wallTimeLeft)) return `announce: expected "wallTimeLeft" to be null or a number >= 0`;
+  if (a.held !== undefined) {
+    const h = a.held as { journal?: unknown; ids?: unknown } | null;
+    if (!h || typeof h !== 'object' || typeof h.journal !== 'string' || !Array.isArray(h.ids) || !h.ids.every((i) => Number.isInteger(i))) {
+      return 'announce: expected "held" to be { journal: string, ids: integer[] }';
+    }
+  }
   return null;
 }
 

@@ -16,6 +16,9 @@ interface TunableValues {
   'wait-retrieve-many': boolean;
   /** Seconds a task that fits on no connected worker waits for a larger one before it ends resource-exhaustion. */
   'fit-grace': number;
+  /** Seconds a manager restarted from a journal waits for workers to report the tasks they kept before it
+   * sends those tasks anywhere. */
+  'restart-hold': number;
 }
 
 const DESCRIPTIONS: Record<keyof TunableValues, string> = {
@@ -27,6 +30,7 @@ const DESCRIPTIONS: Record<keyof TunableValues, string> = {
   'keepalive-timeout': 'a number of seconds > 0',
   'wait-retrieve-many': 'true or false',
   'fit-grace': 'a number of seconds >= 0',
+  'restart-hold': 'a number of seconds >= 0',
 };
 
 export class Tunables {
@@ -39,6 +43,7 @@ export class Tunables {
     'keepalive-timeout': 30,
     'wait-retrieve-many': false,
     'fit-grace': 10,
+    'restart-hold': 5,
   };
 
   set(name: string, value: unknown): void {
@@ -50,7 +55,7 @@ export class Tunables {
     const ok = key === 'wait-retrieve-many' ? typeof value === 'boolean'
       : key === 'prefetch' ? value === 'auto' || (Number.isInteger(n) && n >= 0)
       : key === 'max-skips' ? Number.isInteger(n) && n >= 1
-      : typeof n === 'number' && Number.isFinite(n) && (key === 'short-task-seconds' || key === 'prefetch-seconds' || key === 'fit-grace' ? n >= 0 : n > 0);
+      : typeof n === 'number' && Number.isFinite(n) && (key === 'short-task-seconds' || key === 'prefetch-seconds' || key === 'fit-grace' || key === 'restart-hold' ? n >= 0 : n > 0);
     if (!ok) throw new OptionError(`Manager.tune: "${name}" expects ${DESCRIPTIONS[key]}, got ${describeValue(value)}`);
     (this.values as unknown as Record<string, unknown>)[key] = value;
   }

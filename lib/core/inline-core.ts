@@ -54,6 +54,10 @@ export class InlineCore implements Core {
   private events = false;
   private closed = false;
   private closing: Promise<void> | null = null;
+  /** Restored tasks held back after a restart (see releaseHeld) while the hold is open. */
+  private heldBack: CoreTask[] = [];
+  private holdOpen = true;
+  private holdTimer: NodeJS.Timeout | null = null;
   private doneCount = 0;
   private embedded: { worker: Worker; done: Promise<unknown> } | null = null;
   /** Links that were sent something in the current dispatch pass: flushed at its end. */
@@ -85,7 +89,19 @@ export class InlineCore implements Core {
     if (!this.active) server.unref();
     if (this.events) this.onEvent({ type: 'manager-start', time: now(), name: this.opts.name, port: this.port });
     if (this.opts.embeddedWorker) this.startEmbedded(this.port);
+    if (this.heldBack.length > 0) {
+      this.holdTimer = setTimeout(() => this.releaseHeld(), this.tunables.values['restart-hold'] * 1000);
+      this.holdTimer.unref();
+    } else this.holdOpen = false;
     return this.port;
+  }
+
+  /** The restart hold is over: restored tasks no worker adopted go to the queue. */
+  private releaseHeld(): void {
+    this.holdOpen = false;
+    for (const t of this.heldBack) if (t.state === 'waiting') this.queue.push(t);
+    this.heldBack = [];
+    this.scheduleDispatch();
   }
 
   private startEmbedded(port: number): void {
@@ -115,7 +131,9 @@ export class InlineCore implements Core {
     t.resources = this.categories.firstAllocation(t.category, t.asked, t.explicit);
     this.tasks.set(t.id, t);
     this.count(t.category, null, 'waiting');
-    this.queue.push(t);
+    // Read back from a journal: held back a moment, for the workers that kept running it to report it.
+    if (t.restored && !this.opts.embeddedWorker && this.holdOpen) this.heldBack.push(t);
+    else this.queue.push(t);
     if (this.events) this.emitTask(t);
     this.scheduleDispatch();
   }
@@ -182,6 +200,8 @@ export class InlineCore implements Core {
   private async shutdown(): Promise<void> {
     this.closed = true;
     this.unfit.clear();
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.heldBack = [];
     const ending: Promise<void>[] = [];
     for (const w of this.linkList) {
       for (const t of w.assigned.values()) if (t.state === 'running') w.conn.queue({ type: 'cancel', id: t.id });
@@ -445,6 +465,8 @@ export class InlineCore implements Core {
   private addLink(conn: Connection, a: Announce): WorkerLink {
     this.pendingConns.delete(conn);
     const w = new WorkerLink(this.nextWorkerId++, conn, a);
+    // Before any task: the journal id, and which of the tasks the worker kept running are adopted.
+    conn.send({ type: 'session', journal: this.opts.journal ?? null, adopt: this.adopt(w, a) });
     this.links.set(w.id, w);
     this.linkList = [...this.links.values()];
     this.noteLargestWorker();
@@ -452,6 +474,27 @@ export class InlineCore implements Core {
     if (this.events) this.onEvent({ type: 'worker-connect', time: now(), worker: infoOf(w) });
     this.scheduleDispatch();
     return w;
+  }
+
+  /** Takes over the tasks a worker kept running for this manager's journal; returns their ids. */
+  private adopt(w: WorkerLink, a: Announce): number[] {
+    const held = a.held;
+    if (!held || !this.opts.journal || held.journal !== this.opts.journal) return [];
+    const adopted: number[] = [];
+    for (const id of held.ids) {
+      const t = this.tasks.get(id);
+      if (!t || !t.restored || t.state !== 'waiting') continue;
+      if (w.fitsNow(t.resources)) w.reserve(t); else w.queueAhead(t);
+      t.state = 'running';
+      this.count(t.category, 'waiting', 'running').sample = t.resources;
+      t.worker = w.name;
+      t.link = w;
+      t.dispatched = now();
+      if (this.events) this.emitTask(t);
+      adopted.push(id);
+    }
+    if (adopted.length > 0) this.onLog(`trellis manager: adopted ${adopted.length} task(s) that worker ${a.name} kept running`);
+    return adopted;
   }
 
   private noteLargestWorker(): void {

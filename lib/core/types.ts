@@ -21,6 +21,8 @@ export interface CoreTaskRecord {
   wallTime: number | null;
   retries: number;
   wire: WireSpec;
+  /** Read back from a journal: a worker that kept running it may report it, and it is adopted. */
+  restored?: boolean;
 }
 
 export type FinalResult = TaskOutcome | 'max-retries';
@@ -46,6 +48,8 @@ export interface CoreOptions {
   port: number;
   password: string | null;
   name: string;
+  /** The manager's journal id, or null: workers keep a journaled manager's tasks running when it vanishes. */
+  journal?: string | null;
   /** Start a worker inside the core (Manager.local). */
   embeddedWorker?: { cores?: number; memory?: number; disk?: number; gpus?: number; cacheDir?: string; cacheSize?: number | null };
 }

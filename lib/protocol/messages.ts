@@ -33,7 +33,14 @@ export interface Announce {
   resources: ResourceAmounts;
   /** Seconds the worker will live from now (its --wall-time), or null for no limit. */
   wallTimeLeft: number | null;
+  /** Tasks of a journaled manager this worker kept running (or finished) while the link was down: the
+   * manager's journal id and the task ids. A manager restarted from that journal adopts them. */
+  held?: { journal: string; ids: number[] };
 }
+
+/** The manager's answer to an announce, before any task: its journal id (null: not journaled, so a worker
+ * that loses it stops its tasks) and which held tasks it adopts (the worker stops and forgets the others). */
+export interface Session { type: 'session'; journal: string | null; adopt: number[] }
 
 /** An environment bundle: code (CommonJS or ESM, its first line says which) named by the sha256 of its bytes. */
 export interface EnvMessage { type: 'env'; hash: string; code: string }
@@ -112,13 +119,13 @@ export interface TaskResult {
   exhausted?: { resource: LimitedResource; allocated: number; measured: number };
 }
 
-export type ManagerMessage = EnvMessage | FileMessage | TaskSpec | Cancel | Shutdown | Ping | StatusReply;
+export type ManagerMessage = EnvMessage | FileMessage | TaskSpec | Cancel | Shutdown | Ping | StatusReply | Session;
 export type WorkerMessage = Announce | TaskResult | EnvRequest | Ping | StatusRequest;
 export type HandshakeMessage = Hello | Auth | Fatal;
 export type AnyMessage = ManagerMessage | WorkerMessage | HandshakeMessage;
 
 const KNOWN_TYPES = new Set(['hello', 'auth', 'fatal', 'ping', 'announce', 'env', 'file', 'task', 'cancel',
-  'shutdown', 'result', 'env-request', 'status-request', 'status-reply']);
+  'shutdown', 'result', 'env-request', 'status-request', 'status-reply', 'session']);
 
 /** Checks a decoded body is shaped like a message; returns a description of what is wrong, or null. */
 export function messageShapeProblem(value: unknown): string | null {

@@ -13,18 +13,25 @@ interface Config {
   port?: number;
   /** Also submit a command task writing this file (its output comes back after a restart too). */
   commandOutput?: string;
+  /** Milliseconds each task takes (default 30), and a file where each run notes its argument. */
+  ms?: number;
+  runs?: string;
+  restartHold?: number;
 }
 
-function double(x: number): Promise<number> {
-  return new Promise((resolve) => setTimeout(() => resolve(2 * x), 30));
+/** Doubles x after `ms`; with `runs`, first notes in that file that it ran (to count runs per task). */
+function double(x: number, ms: number, runs: string | null): Promise<number> {
+  if (runs) process.getBuiltinModule('node:fs').appendFileSync(runs, `${x}\n`);
+  return new Promise((resolve) => setTimeout(() => resolve(2 * x), ms));
 }
 
 const c = JSON.parse(process.argv[2]) as Config;
 const manager = c.port === undefined
   ? Manager.local({ journal: c.journal, cores: 2, log: false })
   : new Manager({ journal: c.journal, host: '127.0.0.1', port: c.port, log: (l) => writeSync(2, `${l}\n`) });
+if (c.restartHold !== undefined) manager.tune('restart-hold', c.restartHold);
 if (c.port !== undefined) await manager.listen();
-for (let i = 0; i < c.n; i++) manager.submit(new FunctionTask(double, i));
+for (let i = 0; i < c.n; i++) manager.submit(new FunctionTask(double, i, c.ms ?? 30, c.runs ?? null));
 if (c.commandOutput) manager.submit(new CommandTask('echo journaled > out.txt').addOutput('out.txt', c.commandOutput));
 writeSync(1, `submitted ${c.n}\n`);
 let took = 0;
