@@ -60,6 +60,7 @@ function readLine(s: JournalState, line: string, path: string): void {
       if (id > s.maxId) s.maxId = id;
       return;
     case 'R':
+    case 'S':
       s.results.set(id, line);
       return;
     case 'A':
@@ -67,6 +68,6 @@ function readLine(s: JournalState, line: string, path: string): void {
       s.results.delete(id);
       return;
     default:
-      throw new Error(`journal ${path}: line ${s.lines} starts with ${JSON.stringify(kind)}; expected one of H T F C R A`);
+      throw new Error(`journal ${path}: line ${s.lines} starts with ${JSON.stringify(kind)}; expected one of H T F C R S A`);
   }
 }

@@ -9,7 +9,7 @@ import type { ResolvedTaskOptions } from '../task-options.js';
 import { JournalWriter } from './journal-writer.js';
 import { ContentCopies } from './content-copies.js';
 import { readJournal, type JournalState } from './journal-reader.js';
-import { JOURNAL_FORMAT, commandLine, functionLine, headerLine, resultLine, takenLine, templateLine, type CommandRecord,
+import { JOURNAL_FORMAT, plainResultLine, commandLine, functionLine, headerLine, resultLine, takenLine, templateLine, type CommandRecord,
   type ResultRecord } from './journal-records.js';
 
 export interface JournalOptions {
@@ -22,8 +22,8 @@ export class Journal {
   readonly id: string;
   readonly copies: ContentCopies;
   private readonly writer: JournalWriter;
-  /** Template ids by options object, then by environment and export name. */
-  private readonly templates = new WeakMap<ResolvedTaskOptions, Map<string, number>>();
+  /** Template ids by bundle, then by options object (both shared by every call of one remote() function). */
+  private readonly templates = new WeakMap<FunctionBundle, Map<ResolvedTaskOptions, number>>();
   private nextTemplate: number;
 
   /** Opens (or creates) a journal; what it held comes back in `state`, and the file is rewritten with only that. */
@@ -49,16 +49,15 @@ export class Journal {
   }
 
   submittedFunction(id: number, opts: ResolvedTaskOptions, bundle: FunctionBundle, name: string, args: Uint8Array): void {
-    let byEnv = this.templates.get(opts);
-    if (!byEnv) {
-      byEnv = new Map();
-      this.templates.set(opts, byEnv);
+    let byOpts = this.templates.get(bundle);
+    if (!byOpts) {
+      byOpts = new Map();
+      this.templates.set(bundle, byOpts);
     }
-    const key = `${bundle.hash}/${bundle.exportName}`;
-    let tid = byEnv.get(key);
+    let tid = byOpts.get(opts);
     if (tid === undefined) {
       tid = this.nextTemplate++;
-      byEnv.set(key, tid);
+      byOpts.set(opts, tid);
       this.copies.keep('env', bundle.hash, bundle.code);
       this.writer.append(templateLine(tid, { kind: 'function', opts, env: bundle.hash, exportName: bundle.exportName, name }));
     }
@@ -71,7 +70,7 @@ export class Journal {
   }
 
   finished(id: number, r: ResultRecord): void {
-    this.writer.append(resultLine(id, serialize(r)));
+    this.writer.append(plainResultLine(id, r) ?? resultLine(id, serialize(r)));
   }
 
   taken(id: number): void {

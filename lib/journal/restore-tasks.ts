@@ -6,7 +6,7 @@ import type { FileStore } from '../file-store.js';
 import { decodeError } from '../protocol/payload.js';
 import type { ContentCopies } from './content-copies.js';
 import type { JournalState } from './journal-reader.js';
-import type { CommandRecord, ResultRecord } from './journal-records.js';
+import { readPlainResult, type CommandRecord, type ResultRecord } from './journal-records.js';
 
 export interface RestoredTasks {
   unfinished: Task[];
@@ -26,7 +26,8 @@ export function restoreTasks(state: JournalState, copies: ContentCopies, files: 
       out.unfinished.push(t);
       continue;
     }
-    applyResult(t, deserialize(Buffer.from(result.slice(result.indexOf(' ', 2) + 1), 'base64')) as ResultRecord);
+    applyResult(t, result[0] === 'S' ? readPlainResult(result)
+      : deserialize(Buffer.from(result.slice(result.indexOf(' ', 2) + 1), 'base64')) as ResultRecord);
     out.finished.push(t);
   }
   return out;
