@@ -28,6 +28,11 @@ export class FileStore {
     return hash;
   }
 
+  /** A file's content known by its hash (read back from a journal's copies). */
+  put(hash: string, data: Buffer): void {
+    this.byHash.set(hash, data);
+  }
+
   get(hash: string): Buffer | undefined {
     return this.byHash.get(hash);
   }

@@ -24,7 +24,8 @@ function localLogDefault(): ManagerOptions['log'] {
 
 export function startLocal(options: LocalOptions = {}): Manager {
   const o = checkObject('Manager.local()', options);
-  checkKnownKeys('Manager.local()', o, ['name', 'log', 'dispatch', 'cores', 'memory', 'disk', 'gpus', 'cacheDir', 'cacheSize']);
+  checkKnownKeys('Manager.local()', o, ['name', 'log', 'dispatch', 'transactionLog', 'performanceLog', 'dashboard', 'journal', 'cores', 'memory',
+    'disk', 'gpus', 'cacheDir', 'cacheSize']);
   const res: Record<string, number> = {};
   for (const k of ['cores', 'memory', 'disk', 'gpus'] as const) {
     if (o[k] !== undefined) res[k] = checkNumber('Manager.local()', k, o[k], { min: 0, integer: k === 'gpus' });
@@ -35,7 +36,9 @@ export function startLocal(options: LocalOptions = {}): Manager {
   }
   const manager = new Manager(
     { host: '127.0.0.1', port: 0, password: randomBytes(32).toString('hex'), insecurePlaintext: true, name: options.name,
-      log: options.log ?? localLogDefault(), dispatch: options.dispatch },
+      log: options.log ?? localLogDefault(), dispatch: options.dispatch,
+      transactionLog: options.transactionLog, performanceLog: options.performanceLog, dashboard: options.dashboard,
+      journal: options.journal },
     { embeddedWorker: { ...res, cacheDir: options.cacheDir, cacheSize } },
   );
   void manager.listen();

@@ -24,6 +24,13 @@ import { workersSummary, type WorkersGroup } from './dashboard/workers-summary.j
 import { mapRemote, type MapOptions } from './map.js';
 import { ThreadCore } from './core/thread-core.js';
 import { linkSecurity } from './link-security.js';
+import { oversize } from './protocol/frame-limit.js';
+import { encodeError } from './protocol/payload.js';
+import { Journal } from './journal/journal.js';
+import { restoreTasks, type RestoredTasks } from './journal/restore-tasks.js';
+
+/** Arguments or files smaller than this always fit in a frame: only larger ones are checked. */
+const LARGE_VALUE_BYTES = 256 * 1024;
 
 export type { ManagerStatus, WorkerStatus } from './status.js';
 
@@ -53,10 +60,13 @@ export interface ManagerOptions {
   performanceLog?: string | { path: string; interval?: number };
   /** Serve a live dashboard and /metrics on this port (loopback), or { port, host }. */
   dashboard?: number | { port: number; host?: string };
+  /** A file recording every task and result, so a manager started again with it after a crash loses nothing
+   * finished and re-runs what was not (path, or { path, syncInterval } in seconds; see docs/journal.md). */
+  journal?: string | { path: string; syncInterval?: number };
 }
 
 const MANAGER_OPTION_KEYS = ['host', 'port', 'password', 'name', 'log', 'dispatch', 'transactionLog', 'performanceLog',
-  'dashboard', 'tls', 'insecurePlaintext', 'insecureNoPassword'] as const;
+  'dashboard', 'tls', 'insecurePlaintext', 'insecureNoPassword', 'journal'] as const;
 
 /** @internal Options only Manager.local() sets. */
 export interface ManagerInternals {
@@ -69,7 +79,7 @@ export class Manager {
   readonly dispatchMode: 'thread' | 'inline';
   private readonly core: Core;
   private readonly log: (line: string) => void;
-  private readonly unfinished = new Map<number, Task>();
+  private unfinished = new Map<number, Task>();
   private finished: Task[] = [];
   private finishedHead = 0;
   private waiters: ((t: Task | null) => void)[] = [];
@@ -78,7 +88,11 @@ export class Manager {
   private reports = 0;
   private nextTaskId = 1;
   private closed = false;
+  private closing: Promise<void> | null = null;
   private active = false;
+  private readonly journal: Journal | null = null;
+  private toHand: Task[] = [];
+  private restored: RestoredTasks | null = null;
   private listening: Promise<number> | null = null;
   private readonly files = new FileStore();
   private readonly sentEnvs = new Set<string>();
@@ -107,7 +121,9 @@ export class Manager {
     const sink = o.log as ManagerOptions['log'];
     this.log = sink === false ? () => {} : sink ?? ((line: string) => console.error(line));
     const tls = linkSecurity(host, port, password, o, this.log);
-    const coreOptions: CoreOptions = { host, port, password, tls, name: this.name, embeddedWorker: internals.embeddedWorker };
+    if (o.journal !== undefined) this.journal = this.openJournal(o.journal);
+    const coreOptions: CoreOptions = { host, port, password, tls, name: this.name, embeddedWorker: internals.embeddedWorker,
+      journal: this.journal?.id ?? null };
     this.core = this.dispatchMode === 'thread' ? new ThreadCore(coreOptions) : new InlineCore(coreOptions);
     this.core.onDone = (d) => this.onDone(d);
     this.core.onLog = (line) => this.log(line);
@@ -129,6 +145,49 @@ export class Manager {
       this.dashboardAt = { port: checkNumber('new Manager()', 'dashboard.port', d.port, { integer: true }),
         host: d.host === undefined ? undefined : checkString('new Manager()', 'dashboard.host', d.host) };
     }
+    this.requeueRestored();
+  }
+
+  private openJournal(given: unknown): Journal {
+    const j = typeof given === 'string' ? { path: given } : checkObject('new Manager(): journal', given);
+    checkKnownKeys('new Manager(): journal', j, ['path', 'syncInterval']);
+    const path = checkString('new Manager()', 'journal.path', j.path);
+    const syncInterval = j.syncInterval === undefined ? undefined : checkNumber('new Manager()', 'journal.syncInterval', j.syncInterval, { min: 0.001 });
+    let opened;
+    try {
+      opened = Journal.open({ path, syncInterval });
+    } catch (err) {
+      throw new OptionError(`new Manager(): journal "${path}" cannot be used: ${(err as Error).message}`);
+    }
+    this.restored = restoreTasks(opened.state, opened.journal.copies, this.files);
+    this.nextTaskId = opened.state.maxId + 1;
+    return opened.journal;
+  }
+
+  /** Queues the unfinished tasks of a journal again and lines up its untaken results for wait(). */
+  private requeueRestored(): void {
+    const r = this.restored;
+    if (!r) return;
+    this.restored = null;
+    for (const t of r.finished) this.finished.push(t);
+    for (const t of r.unfinished) {
+      this.unfinished.set(t.id, t);
+      this.submittedOpen++;
+      this.handOver(t, true);
+    }
+    this.updateActive();
+    if (r.unfinished.length + r.finished.length > 0) {
+      this.log(`trellis manager: journal: ${r.unfinished.length} unfinished task(s) queued again, ${r.finished.length} result(s) to hand back`);
+    }
+  }
+
+  /** A task by id: unfinished, or finished and not yet returned by wait() (after a restart, tasks from the
+   * journal are found this way). */
+  task(id: number): Task | null {
+    const t = this.unfinished.get(id);
+    if (t) return t;
+    for (let i = this.finishedHead; i < this.finished.length; i++) if (this.finished[i].id === id) return this.finished[i];
+    return null;
   }
 
   /** The live dashboard's address, once listen() has started it. */
@@ -273,14 +332,34 @@ export class Manager {
     return { ...s, name: this.name, port: this.port, dispatch: this.dispatchMode, tasks: { ...s.tasks, preparing, retrieved: this.retrieved } };
   }
 
-  /** Stops accepting work, fails what is unfinished as cancelled, and closes every link. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /** Stops accepting work, fails what is unfinished as cancelled, tells workers to stop their tasks and closes
+   * every link. Always settles, in bounded time (a worker that does not answer is cut off). */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
     this.closed = true;
-    for (const t of [...this.unfinished.values()]) this.finish(t, 'cancelled', 'the manager was closed');
+    // One pass with one shared error: a million queued tasks end in a fraction of a second.
+    const why = new Error('the manager was closed');
+    const at = Date.now() / 1000;
+    const tasks = this.unfinished;
+    this.unfinished = new Map();
+    for (const t of tasks.values()) {
+      if (t.state === 'done') continue;
+      t.state = 'done';
+      t.result = 'cancelled';
+      t.error ??= why;
+      t.times.finished ||= at;
+      this.handBack(t);
+    }
     for (const resolve of this.waiters) resolve(null);
     this.waiters = [];
+    this.updateActive();
     await this.core.close();
+    // Unfinished tasks stay unfinished in the journal: a manager started again with it runs them.
+    this.journal?.close();
     await Promise.all([...this.logs.map((l) => l.close()), this.dashboard?.close()]);
   }
 
@@ -295,6 +374,11 @@ export class Manager {
     task.times.submitted = Date.now() / 1000;
     this.unfinished.set(task.id, task);
     this.updateActive();
+    const tooLarge = this.tooLarge(task);
+    if (tooLarge) {
+      this.finish(task, 'result-too-large', undefined, new RangeError(tooLarge));
+      return;
+    }
     if (task instanceof FunctionTask && !task.shipment.ready) {
       task.state = 'preparing';
       task.shipment.bundle().then(
@@ -306,11 +390,23 @@ export class Manager {
     this.handOver(task);
   }
 
+  /** Why a task's arguments or an input file cannot travel in one message, or null (small ones are not measured). */
+  private tooLarge(t: Task): string | null {
+    if (t instanceof FunctionTask) return t.argBytes!.byteLength < LARGE_VALUE_BYTES ? null : oversize('the arguments', t.argBytes!.byteLength);
+    if (!(t instanceof CommandTask)) return null;
+    for (let k = 0; k < t.inputs.length; k++) {
+      const data = this.files.get(t.inputHashes[k])!;
+      const over = data.byteLength < LARGE_VALUE_BYTES ? null : oversize(`input file "${t.inputs[k].localPath}"`, data.byteLength);
+      if (over) return over;
+    }
+    return null;
+  }
+
   /** Gives a ready task to the core, with its environment or input files the first time they are needed. */
-  private handOver(t: Task): void {
+  private handOver(t: Task, journaled = false): void {
     t.state = 'waiting';
     const rec: CoreTaskRecord = { id: t.id, category: t.category, priority: t.priority, resources: t.resources, explicit: t.explicitResources,
-      wallTime: t.wallTime, retries: t.retries, wire: null as unknown as CoreTaskRecord['wire'] };
+      wallTime: t.wallTime, retries: t.retries, wire: null as unknown as CoreTaskRecord['wire'], restored: journaled };
     if (t instanceof FunctionTask) {
       const b = t.shipment.ready!;
       if (!this.sentEnvs.has(b.hash)) {
@@ -318,6 +414,7 @@ export class Manager {
         this.sentEnvs.add(b.hash);
       }
       rec.wire = { kind: 'function', env: b.hash, exportName: b.exportName, args: t.argBytes! };
+      if (this.journal && !journaled) this.journal.submittedFunction(t.id, t.resolvedOptions, b, t.shipment.name, t.argBytes!);
     } else if (t instanceof CommandTask) {
       for (const hash of t.inputHashes) {
         if (this.sentFiles.has(hash)) continue;
@@ -326,6 +423,10 @@ export class Manager {
       }
       rec.wire = { kind: 'command', command: t.command, env: t.env,
         inputs: t.inputs.map((i, k) => ({ hash: t.inputHashes[k], name: i.name })), outputs: t.outputs };
+      if (this.journal && !journaled) {
+        this.journal.submittedCommand(t.id, { opts: t.resolvedOptions, command: t.command, env: t.env, outputs: t.outputs,
+          inputs: t.inputs.map((i, k) => ({ hash: t.inputHashes[k], name: i.name, localPath: i.localPath })) }, (h) => this.files.get(h)!);
+      }
     }
     if (this.port === null) void this.listen();
     this.core.add(rec);
@@ -341,10 +442,10 @@ export class Manager {
     t.allocation = d.allocation;
     t.exhaustions = d.exhaustions;
     if (d.report) t.absorb(d.report);
-    this.finish(t, d.result, d.error ? decodeError(d.error).message : undefined);
+    this.finish(t, d.result, d.error ? decodeError(d.error).message : undefined, undefined, d);
   }
 
-  private finish(t: Task, result: Task['result'], why?: string, error?: Error): void {
+  private finish(t: Task, result: Task['result'], why?: string, error?: Error, d?: DoneReport): void {
     if (t.state === 'done') return;
     t.state = 'done';
     t.result = result;
@@ -353,6 +454,33 @@ export class Manager {
     if (!t.times.finished) t.times.finished = Date.now() / 1000;
     this.unfinished.delete(t.id);
     this.updateActive();
+    if (!this.journal) return this.handBack(t);
+    this.journal.finished(t.id, d ?? { id: t.id, result: result!, worker: t.worker, dispatched: t.times.dispatched, lostCount: t.lostCount,
+      allocation: t.allocation ?? { cores: 0, memory: 0, disk: 0, gpus: 0 }, exhaustions: t.exhaustions,
+      error: t.error ? encodeError(t.error) : undefined });
+    this.toHand.push(t);
+    if (this.toHand.length === 1) queueMicrotask(this.deliver);
+  }
+
+  /** With a journal, results of one turn go to the application together, once their records (and the records
+   * that the application took them) are in the file: one write for the batch, and none is handed back twice. */
+  private readonly deliver = (): void => {
+    const batch = this.toHand;
+    this.toHand = [];
+    let waiting = this.waiters.length;
+    for (const t of batch) {
+      if (t.onDone) this.journal!.taken(t.id);
+      else if (waiting > 0) {
+        waiting--;
+        this.journal!.taken(t.id);
+      }
+    }
+    this.journal!.writeNow();
+    for (const t of batch) this.handBack(t);
+  };
+
+  /** A finished task goes to its remote() caller, to a waiting wait(), or to the finished list. */
+  private handBack(t: Task): void {
     if (t.onDone) {
       const cb = t.onDone;
       t.onDone = null;
@@ -372,6 +500,10 @@ export class Manager {
     const t = this.finished[this.finishedHead];
     (this.finished as (Task | undefined)[])[this.finishedHead++] = undefined;
     this.retrieved++;
+    if (this.journal) {
+      this.journal.taken(t.id);
+      this.journal.writeNow();
+    }
     if (this.finishedHead === this.finished.length) {
       this.finished = [];
       this.finishedHead = 0;

@@ -53,6 +53,8 @@ export interface ManagerStatus {
   workers: WorkerStatus[];
   tasks: { preparing: number; waiting: number; running: number; retrieved: number; done: number };
   categories: CategoryStatus[];
+  /** Problems the user should know of now, e.g. tasks that fit on no connected worker. */
+  warnings: string[];
   /** Only in answers to a status query that asked for tasks: at most 1000 running, the last 100 finished. */
   taskList?: { running: TaskListEntry[]; recent: TaskListEntry[] };
 }

@@ -29,6 +29,13 @@ export class TaskQueue<T extends Queued> {
   private order: number[] = [];
   size = 0;
 
+  /** Forgets every queued task at once. */
+  clear(): void {
+    this.buckets.clear();
+    this.order = [];
+    this.size = 0;
+  }
+
   push(t: T): void { this.bucket(t.priority).push(t); this.size++; }
   /** Puts a task back at the front of its priority (a retried task keeps its place). */
   unshift(t: T): void { this.bucket(t.priority).unshift(t); this.size++; }

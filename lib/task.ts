@@ -17,7 +17,8 @@ import { checkString, OptionError, describeValue } from './options.js';
  * - `max-retries`: its worker was lost more than `retries` times;
  * - `output-missing`, `input-missing`: a command's declared file was not there;
  * - `environment-failure`: the function could not be packed or its bundle failed to load on the worker;
- * - `resource-exhaustion`: it needs more than any worker offers or used more than allowed.
+ * - `resource-exhaustion`: it needs more than any worker offers or used more than allowed;
+ * - `result-too-large`: its value, arguments or files do not fit in one message of the link (512 MB).
  */
 export type TaskResultName = TaskOutcome | 'max-retries';
 
@@ -35,6 +36,16 @@ export interface TaskTimes {
   finished: number;
 }
 
+/** One literal site for every task's times, its fields made floating point once at load: otherwise each of a
+ * million queued tasks changes shape when its first time is set (close() of a million took seconds). */
+function newTimes(): TaskTimes {
+  return { submitted: 0, dispatched: 0, started: 0, finished: 0 };
+}
+{
+  const t = newTimes();
+  t.submitted = t.dispatched = t.started = t.finished = 0.5;
+}
+
 export abstract class Task {
   id = 0;
   state: TaskState = 'new';
@@ -42,7 +53,7 @@ export abstract class Task {
   error: Error | null = null;
   /** Name of the worker that ran the last attempt. */
   worker: string | null = null;
-  times: TaskTimes = { submitted: 0, dispatched: 0, started: 0, finished: 0 };
+  times: TaskTimes = newTimes();
   /** How many times its worker was lost while it ran. */
   lostCount = 0;
   /** GPU device ids it was given (shared empty array when none). */
@@ -74,6 +85,8 @@ export abstract class Task {
     return this;
   }
 
+  /** @internal The options as resolved (shared by every call of one remote() function). */
+  get resolvedOptions(): ResolvedTaskOptions { return this.opts; }
   get category(): string { return this.opts.category; }
   get resources(): ResourceAmounts { return this.opts.resources; }
   /** @internal Resources the user set explicitly. */
@@ -97,6 +110,9 @@ export abstract class Task {
   }
 }
 
+/** Set only while FunctionTask.restore() builds a task. */
+let restoring: Shipment | null = null;
+
 export class FunctionTask<A extends unknown[] = unknown[], R = unknown> extends Task {
   readonly shipment: Shipment;
   readonly args: A;
@@ -109,8 +125,20 @@ export class FunctionTask<A extends unknown[] = unknown[], R = unknown> extends 
 
   constructor(fn: (...args: A) => R | Promise<R>, ...args: A) {
     super('FunctionTask');
-    this.shipment = shipFunction('FunctionTask', fn);
+    this.shipment = restoring ?? shipFunction('FunctionTask', fn);
     this.args = args;
+  }
+
+  /** @internal A task read back from a journal: its bundle and encoded arguments, no function object. */
+  static restore(shipment: Shipment, argBytes: Uint8Array, opts: ResolvedTaskOptions): FunctionTask {
+    restoring = shipment;
+    try {
+      const t = new FunctionTask(() => undefined);
+      t.argBytes = argBytes;
+      return t.useResolvedOptions(opts);
+    } finally {
+      restoring = null;
+    }
   }
 
   encodeArgs(): Uint8Array {

@@ -18,6 +18,11 @@ interface TunableValues {
   'handshake-timeout': number;
   /** Before wait() returns a task, take in every result already arrived (Work Queue's wait_retrieve_many). */
   'wait-retrieve-many': boolean;
+  /** Seconds a task that fits on no connected worker waits for a larger one before it ends resource-exhaustion. */
+  'fit-grace': number;
+  /** Seconds a manager restarted from a journal waits for workers to report the tasks they kept before it
+   * sends those tasks anywhere. */
+  'restart-hold': number;
 }
 
 const DESCRIPTIONS: Record<keyof TunableValues, string> = {
@@ -30,6 +35,8 @@ const DESCRIPTIONS: Record<keyof TunableValues, string> = {
   'wait-retrieve-many': 'true or false',
   'max-pending-connections': 'an integer >= 1',
   'handshake-timeout': 'a number of seconds > 0',
+  'fit-grace': 'a number of seconds >= 0',
+  'restart-hold': 'a number of seconds >= 0',
 };
 
 export class Tunables {
@@ -43,6 +50,8 @@ export class Tunables {
     'wait-retrieve-many': false,
     'max-pending-connections': 256,
     'handshake-timeout': 15,
+    'fit-grace': 10,
+    'restart-hold': 5,
   };
 
   set(name: string, value: unknown): void {
@@ -54,7 +63,7 @@ export class Tunables {
     const ok = key === 'wait-retrieve-many' ? typeof value === 'boolean'
       : key === 'prefetch' ? value === 'auto' || (Number.isInteger(n) && n >= 0)
       : key === 'max-skips' || key === 'max-pending-connections' ? Number.isInteger(n) && n >= 1
-      : typeof n === 'number' && Number.isFinite(n) && (key === 'short-task-seconds' || key === 'prefetch-seconds' ? n >= 0 : n > 0);
+      : typeof n === 'number' && Number.isFinite(n) && (key === 'short-task-seconds' || key === 'prefetch-seconds' || key === 'fit-grace' || key === 'restart-hold' ? n >= 0 : n > 0);
     if (!ok) throw new OptionError(`Manager.tune: "${name}" expects ${DESCRIPTIONS[key]}, got ${describeValue(value)}`);
     (this.values as unknown as Record<string, unknown>)[key] = value;
   }

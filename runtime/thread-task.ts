@@ -6,6 +6,9 @@ import { encodeError } from '../lib/protocol/payload.js';
 import type { Measurement, SerializedError, TaskOutcome } from '../lib/protocol/messages.js';
 import { ThreadUsage } from './thread-usage.js';
 import { loadBundle, saveCompileCaches } from './load-bundle.js';
+import { oversize } from '../lib/protocol/frame-limit.js';
+import { collectGarbage, LARGE_VALUE_BYTES } from './collect-garbage.js';
+import { Piscina } from 'piscina';
 
 export interface ThreadCall {
   file: string;
@@ -61,7 +64,27 @@ export default async function runCalls(job: ThreadJob): Promise<ThreadOutcome[]>
   }
   // Now, not later: piscina's idle threads block in Atomics.wait, so no timer would run before the next job.
   saveCompileCaches();
-  return out;
+  return large(out) ?? out;
+}
+
+/** Large values are moved to the main thread rather than copied, and this thread collects their garbage now:
+ * an idle thread runs no collection, so the value would otherwise stay resident. */
+/** A large value went through this job (maybe one refused as too large): collect after it. */
+let sawLarge = false;
+
+function large(out: ThreadOutcome[]): ThreadOutcome[] | null {
+  let bytes = 0;
+  const moved: ArrayBuffer[] = [];
+  for (const o of out) {
+    if (!o.value) continue;
+    bytes += o.value.byteLength;
+    if (o.value.byteLength === o.value.buffer.byteLength && o.value.buffer instanceof ArrayBuffer) moved.push(o.value.buffer);
+  }
+  if (bytes < LARGE_VALUE_BYTES && !sawLarge) return null;
+  sawLarge = false;
+  collectGarbage();
+  if (moved.length === 0) return null;
+  return Piscina.move({ [Piscina.transferableSymbol]: moved, [Piscina.valueSymbol]: out } as never) as unknown as ThreadOutcome[];
 }
 
 function runCall(call: ThreadCall): CallResult | Promise<CallResult> {
@@ -103,7 +126,11 @@ function isThenable(v: unknown): boolean {
 
 function returned(value: unknown): CallResult {
   try {
-    return { outcome: 'success', value: serialize(value) };
+    const bytes = serialize(value);
+    if (bytes.byteLength >= LARGE_VALUE_BYTES) sawLarge = true;
+    const over = oversize('the return value', bytes.byteLength);
+    if (over) return { outcome: 'result-too-large', error: encodeError(new RangeError(over)) };
+    return { outcome: 'success', value: bytes };
   } catch (err) {
     const e = new TypeError(`the return value cannot be sent back: ${(err as Error).message}`);
     return { outcome: 'exception', error: encodeError(e) };

@@ -18,6 +18,8 @@ import type { CommandReport } from './command-runner.js';
 import { CommandHost } from './command-host-client.js';
 import { GpuSlots } from './gpu-slots.js';
 import { CallAbort } from './call-abort.js';
+import { oversize } from '../lib/protocol/frame-limit.js';
+import { collectGarbage, LARGE_VALUE_BYTES } from './collect-garbage.js';
 
 export interface WorkerOptions {
   host: string;
@@ -77,6 +79,9 @@ const BATCH_SECONDS = 0.002;
 /** Calls shorter than this on average are measured without watching garbage collections (it costs more). */
 const GC_WATCH_SECONDS = 0.001;
 
+/** Results smaller than this always fit in a frame: only larger ones are measured against it. */
+const CHECKED_RESULT_BYTES = 256 * 1024;
+
 /** Thrown when the manager refuses this worker for good (wrong password, protocol mismatch). */
 export class WorkerRefusedError extends Error {
   code = 'TRELLIS_REFUSED';
@@ -107,6 +112,14 @@ export class Worker {
   private stopping: string | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private wakeStop: (() => void) | null = null;
+  private collectQueued = false;
+  /** The journal id of the manager on the current link (null: not journaled). */
+  private session: string | null = null;
+  /** Tasks stopped because a restarted manager did not adopt them: their end is reported to nobody. */
+  private readonly disowned = new Set<number>();
+  /** Set while this worker keeps a lost journaled manager's running tasks: their results wait here until a
+   * manager restarted from that journal adopts them. */
+  private held: { journal: string; results: TaskResult[] } | null = null;
   tasksDone = 0;
 
   constructor(private readonly opts: WorkerOptions) {
@@ -156,7 +169,10 @@ export class Worker {
         const conn = await this.connectWithRetry();
         if (!conn) break;
         const reason = await this.serve(conn);
-        this.abandonAll();
+        // A journaled manager that vanished (not one that said goodbye) may come back and adopt what runs here.
+        if (this.session !== null && !this.stopping && !this.opts.embedded && !reason.startsWith('peer closed the link')) this.holdRunning();
+        else this.abandonAll();
+        this.session = null;
         if (this.stopping) break;
         if (this.opts.embedded) {
           this.stopping = `the manager link closed (${reason})`;
@@ -237,7 +253,8 @@ export class Worker {
     this.conn = conn;
     if (this.opts.embedded) conn.setRef(false);
     const left = this.opts.wallTime == null ? null : Math.max(0, this.opts.wallTime - (Date.now() - this.startedAt) / 1000);
-    conn.send({ type: 'announce', name: this.name, host: hostname(), pid: process.pid, resources: this.resources, wallTimeLeft: left });
+    const held = this.held ? { journal: this.held.journal, ids: [...this.running.keys(), ...this.held.results.map((r) => r.id)] } : undefined;
+    conn.send({ type: 'announce', name: this.name, host: hostname(), pid: process.pid, resources: this.resources, wallTimeLeft: left, held });
     this.log(`trellis worker: connected to ${this.opts.host}:${this.opts.port} as ${this.name} with ${formatResources(this.resources)}`);
     return new Promise((resolve) => {
       conn.onMessage = (msg) => this.onMessage(msg);
@@ -259,6 +276,7 @@ export class Worker {
       case 'task': return this.accept(msg);
       case 'cancel': return this.cancel(msg.id);
       case 'shutdown': return this.stop(`the manager asked: ${msg.reason}`);
+      case 'session': return this.startSession(msg.journal, msg.adopt);
       default: this.conn?.fail(`bad frame: a manager may not send "${msg.type}"`);
     }
   }
@@ -408,8 +426,43 @@ export class Worker {
     this.alone.delete(spec.id);
     const msg: TaskResult = { type: 'result', id: spec.id, started, finished, ...report };
     if (gpuIds) msg.gpuIds = gpuIds;
+    const bytes = resultBytes(msg);
+    if (bytes >= CHECKED_RESULT_BYTES) {
+      const over = oversize(spec.kind === 'function' ? 'the return value' : "the command's output files, stdout and stderr", bytes);
+      if (over) {
+        // Refused here, before the wire: the manager would have to drop the whole link for an oversized frame.
+        delete msg.value;
+        delete msg.outputs;
+        msg.stdout = msg.stdout?.slice(0, 4096);
+        msg.stderr = msg.stderr?.slice(0, 4096);
+        msg.outcome = 'result-too-large';
+        msg.error = encodeError(new RangeError(over));
+      }
+      if (bytes >= LARGE_VALUE_BYTES) this.collectAfterWrite();
+    }
+    if (this.disowned.delete(spec.id)) return; // a restarted manager did not adopt it: nobody waits for it
+    if (this.held) {
+      this.held.results.push(msg); // for the journaled manager to adopt when it is back
+      return;
+    }
     if (queueOnly) this.conn?.queue(msg);
     else this.conn?.send(msg);
+  }
+
+  /** After a large result: once it is written, collect its copies (an idle worker runs no collection). */
+  private collectAfterWrite(): void {
+    if (this.collectQueued) return;
+    this.collectQueued = true;
+    setImmediate(() => {
+      const socket = this.conn?.socket;
+      // A turn after the write completes: until then the socket's write request still holds the frame.
+      const collect = () => setImmediate(() => {
+        this.collectQueued = false;
+        collectGarbage();
+      });
+      if (socket && socket.writableLength > 0) socket.once('drain', collect).once('close', collect);
+      else collect();
+    });
   }
 
   private cancel(id: number): void {
@@ -436,7 +489,36 @@ export class Worker {
   private abandonAll(): void {
     this.queue.length = 0;
     this.fetch.clear();
+    this.held = null;
     for (const r of this.running.values()) r.abort.abort({ outcome: 'cancelled', message: 'the manager link was lost' });
+  }
+
+  /** A journaled manager vanished: running tasks go on, their results wait for it; nothing new starts. */
+  private holdRunning(): void {
+    this.queue.length = 0;
+    this.fetch.clear();
+    if (!this.held) this.held = { journal: this.session!, results: [] };
+    if (this.running.size > 0 || this.held.results.length > 0) {
+      this.log(`trellis worker: keeping ${this.running.size} running task(s) for the journaled manager ${this.session} to adopt`);
+    }
+  }
+
+  /** The manager's answer to the announce: adopted tasks go on and their waiting results go out; the rest stop. */
+  private startSession(journal: string | null, adopt: number[]): void {
+    this.session = journal;
+    const held = this.held;
+    this.held = null;
+    if (!held) return;
+    const keep = new Set(adopt);
+    for (const [id, batch] of this.running) {
+      if (keep.has(id)) continue;
+      if (batch.specs.length === 1) batch.abort.abort({ outcome: 'cancelled', message: 'not adopted by the restarted manager' });
+      else (batch.cancelled ??= new Set()).add(id);
+      this.disowned.add(id);
+    }
+    for (const r of held.results) if (keep.has(r.id)) this.conn?.queue(r);
+    this.conn?.flush();
+    if (keep.size > 0) this.log(`trellis worker: the restarted manager adopted ${keep.size} task(s)`);
   }
 
   private armIdleTimer(): void {
@@ -456,6 +538,13 @@ function refusal(code: FatalCode, reason: string): string {
   if (code === 'password-refused') return `the manager refused this worker's password (check --password-file): ${reason}`;
   if (code === 'manager-unproven') return `the manager could not prove it knows the password, so this worker sent it nothing: ${reason}`;
   return reason;
+}
+
+/** A result's size on the wire, near enough: its value, files and output text (two bytes a character at worst). */
+function resultBytes(r: TaskResult): number {
+  let n = r.value?.byteLength ?? 0;
+  for (const o of r.outputs ?? []) n += o.data.byteLength;
+  return n + 2 * ((r.stdout?.length ?? 0) + (r.stderr?.length ?? 0));
 }
 
 function safeUser(): string {

@@ -56,4 +56,5 @@ port.on('message', (batch: ToDispatcher[]) => {
         break;
     }
   }
+  post({ op: 'ack' });
 });

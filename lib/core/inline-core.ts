@@ -19,12 +19,15 @@ import type { ManagerStatus, TaskListEntry } from '../status.js';
 import type { Core, CoreOptions, CoreTaskRecord, DoneReport, FinalResult } from './types.js';
 import { Worker } from '../../runtime/worker.js';
 import { Categories, usedAmounts } from './categories.js';
+import { UnfitTasks } from './unfit-tasks.js';
 import type { AllocationMode, Resources } from '../allocation/index.js';
 import type { ResourceAmounts } from '../protocol/messages.js';
 
 const RESOLVED = Promise.resolve();
 /** Bytes a peer may leave unread before it may ask for more (a status reply, an environment again). */
 const UNREAD_LIMIT = 64 * 1024 * 1024;
+/** How long close() waits for a worker to end its link after the goodbye before cutting it. */
+const CLOSE_SECONDS = 2;
 
 export class InlineCore implements Core {
   onDone: (d: DoneReport) => void = () => {};
@@ -54,11 +57,23 @@ export class InlineCore implements Core {
   private active = false;
   private events = false;
   private closed = false;
+  private closing: Promise<void> | null = null;
+  /** Restored tasks held back after a restart (see releaseHeld) while the hold is open. */
+  private heldBack: CoreTask[] = [];
+  private holdOpen = true;
+  private holdTimer: NodeJS.Timeout | null = null;
   private doneCount = 0;
-  private readonly warned = new Set<number>();
   private embedded: { worker: Worker; done: Promise<unknown> } | null = null;
   /** Links that were sent something in the current dispatch pass: flushed at its end. */
   private readonly touched = new Set<WorkerLink>();
+
+  /** Tasks no connected worker can hold: they end resource-exhaustion after the "fit-grace" tunable. */
+  private readonly unfit = new UnfitTasks({
+    grace: () => this.tunables.values['fit-grace'],
+    links: () => this.linkList,
+    log: (line) => this.onLog(line),
+    fail: (t, why) => this.finish(t, 'resource-exhaustion', why),
+  });
 
   constructor(private readonly opts: CoreOptions) {}
 
@@ -74,7 +89,19 @@ export class InlineCore implements Core {
     if (!this.active) server.server.unref();
     if (this.events) this.onEvent({ type: 'manager-start', time: now(), name: this.opts.name, port: this.port });
     if (this.opts.embeddedWorker) this.startEmbedded(this.port);
+    if (this.heldBack.length > 0) {
+      this.holdTimer = setTimeout(() => this.releaseHeld(), this.tunables.values['restart-hold'] * 1000);
+      this.holdTimer.unref();
+    } else this.holdOpen = false;
     return this.port;
+  }
+
+  /** The restart hold is over: restored tasks no worker adopted go to the queue. */
+  private releaseHeld(): void {
+    this.holdOpen = false;
+    for (const t of this.heldBack) if (t.state === 'waiting') this.queue.push(t);
+    this.heldBack = [];
+    this.scheduleDispatch();
   }
 
   private startEmbedded(port: number): void {
@@ -105,7 +132,9 @@ export class InlineCore implements Core {
     t.resources = this.categories.firstAllocation(t.category, t.asked, t.explicit);
     this.tasks.set(t.id, t);
     this.count(t.category, null, 'waiting');
-    this.queue.push(t);
+    // Read back from a journal: held back a moment, for the workers that kept running it to report it.
+    if (t.restored && !this.opts.embeddedWorker && this.holdOpen) this.heldBack.push(t);
+    else this.queue.push(t);
     if (this.events) this.emitTask(t);
     this.scheduleDispatch();
   }
@@ -147,6 +176,7 @@ export class InlineCore implements Core {
       })),
       tasks: { preparing: 0, waiting: sum(this.live, 'waiting'), running: sum(this.live, 'running'), retrieved: 0, done: this.doneCount },
       categories: this.categories.status(this.live),
+      warnings: this.unfit.warnings(),
     };
   }
 
@@ -161,17 +191,33 @@ export class InlineCore implements Core {
     return { running, recent: [...this.recent] };
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  /** Tells every worker to stop its tasks, says goodbye, and waits (bounded) for the links to end. The
+   * application has already ended the tasks, so none is reported one by one: a million queued tasks go at once. */
+  private async shutdown(): Promise<void> {
     this.closed = true;
-    for (const t of [...this.tasks.values()]) this.finish(t, 'cancelled', 'the manager was closed');
-    for (const w of this.linkList) w.conn.close('the manager is shutting down');
-    for (const c of this.pendingConns) c.close('the manager is shutting down');
+    this.unfit.clear();
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.heldBack = [];
+    const ending: Promise<void>[] = [];
+    for (const w of this.linkList) {
+      for (const t of w.assigned.values()) if (t.state === 'running') w.conn.queue({ type: 'cancel', id: t.id });
+      ending.push(closeLink(w.conn, 'the manager is shutting down'));
+    }
+    for (const c of this.pendingConns) ending.push(closeLink(c, 'the manager is shutting down'));
+    this.tasks.clear();
+    this.queue.clear();
+    this.live.clear();
     if (this.embedded) {
       this.embedded.worker.stop('the manager closed');
-      await this.embedded.done;
+      ending.push(within(this.embedded.done.then(() => {}), CLOSE_SECONDS * 2));
     }
-    if (this.server) await this.server.close();
+    if (this.server) ending.push(this.server.close());
+    await Promise.all(ending);
     if (this.events) this.onEvent({ type: 'manager-end', time: now() });
   }
 
@@ -231,7 +277,7 @@ export class InlineCore implements Core {
           }
         }
       }
-      if (!links.some((w) => w.fitsAtAll(need))) this.warnUnplaceable(t);
+      if (!links.some((w) => w.fitsAtAll(need))) this.unfit.note(t, links);
       return 'skip';
     }, this.tunables.values['max-skips']);
   }
@@ -241,13 +287,6 @@ export class InlineCore implements Core {
   private shortTaskMean(t: CoreTask): number | null {
     const s = this.execMean.get(t.category);
     return s !== undefined && s.n >= 3 && s.mean <= this.tunables.values['short-task-seconds'] ? s.mean : null;
-  }
-
-  private warnUnplaceable(t: CoreTask): void {
-    if (this.warned.has(t.id)) return;
-    this.warned.add(t.id);
-    this.onLog(`trellis manager: task ${t.id} needs ${formatResources(t.resources)}, more than any connected worker has; ` +
-      'it waits for a larger worker');
   }
 
   /** Queues a task on its worker's link; dispatch() writes every link it touched at the end of its pass. */
@@ -428,6 +467,8 @@ export class InlineCore implements Core {
   private addLink(conn: Connection, a: Announce): WorkerLink {
     this.pendingConns.delete(conn);
     const w = new WorkerLink(this.nextWorkerId++, conn, a);
+    // Before any task: the journal id, and which of the tasks the worker kept running are adopted.
+    conn.send({ type: 'session', journal: this.opts.journal ?? null, adopt: this.adopt(w, a) });
     this.links.set(w.id, w);
     this.linkList = [...this.links.values()];
     this.noteLargestWorker();
@@ -435,6 +476,27 @@ export class InlineCore implements Core {
     if (this.events) this.onEvent({ type: 'worker-connect', time: now(), worker: infoOf(w) });
     this.scheduleDispatch();
     return w;
+  }
+
+  /** Takes over the tasks a worker kept running for this manager's journal; returns their ids. */
+  private adopt(w: WorkerLink, a: Announce): number[] {
+    const held = a.held;
+    if (!held || !this.opts.journal || held.journal !== this.opts.journal) return [];
+    const adopted: number[] = [];
+    for (const id of held.ids) {
+      const t = this.tasks.get(id);
+      if (!t || !t.restored || t.state !== 'waiting') continue;
+      if (w.fitsNow(t.resources)) w.reserve(t); else w.queueAhead(t);
+      t.state = 'running';
+      this.count(t.category, 'waiting', 'running').sample = t.resources;
+      t.worker = w.name;
+      t.link = w;
+      t.dispatched = now();
+      if (this.events) this.emitTask(t);
+      adopted.push(id);
+    }
+    if (adopted.length > 0) this.onLog(`trellis manager: adopted ${adopted.length} task(s) that worker ${a.name} kept running`);
+    return adopted;
   }
 
   private noteLargestWorker(): void {
@@ -448,6 +510,7 @@ export class InlineCore implements Core {
     this.linkList = [...this.links.values()];
     this.noteLargestWorker();
     let requeued = 0;
+    if (this.closed) w.assigned.clear(); // the application has ended them all
     for (const t of w.assigned.values()) {
       if (t.state === 'done') continue;
       t.lostCount++;
@@ -492,4 +555,34 @@ function infoOf(w: WorkerLink): WorkerInfo {
 
 function now(): number {
   return Date.now() / 1000;
+}
+
+/** Sends the goodbye (and what is queued) and resolves once the socket is gone: at once if the peer ends it,
+ * else after CLOSE_SECONDS, cut. The socket and the timer keep the process alive meanwhile. */
+function closeLink(conn: Connection, reason: string): Promise<void> {
+  const socket = conn.socket;
+  conn.setRef(true);
+  conn.close(reason);
+  if (socket.destroyed) return RESOLVED;
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve();
+    }, CLOSE_SECONDS * 1000);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** Resolves when `p` does or after `seconds`, whichever is first (the timer keeps the process alive). */
+function within(p: Promise<void>, seconds: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, seconds * 1000);
+    p.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

@@ -48,6 +48,7 @@ export class LinkServer {
 
   /** Stops listening and drops connections still in a handshake; resolves once every connection is gone. */
   close(): Promise<void> {
+    this.server.ref(); // an unref'd server would let the process exit before close() resolves
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const s of this.unfinished) s.destroy();
     return closed;

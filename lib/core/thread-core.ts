@@ -6,21 +6,30 @@ import type { ManagerEvent } from '../events.js';
 import type { ManagerStatus } from '../status.js';
 import type { FromDispatcher, ToDispatcher } from './thread-messages.js';
 
+/** Longest wait for the dispatcher thread to close its links before it is stopped. */
+const THREAD_CLOSE_SECONDS = 10;
+/** Most operations in one message to the dispatcher thread, and most messages it has not yet taken in. */
+const BATCH_OPS = 8192;
+const IN_FLIGHT = 2;
+
 export class ThreadCore implements Core {
   onDone: (d: DoneReport) => void = () => {};
   onEvent: (e: ManagerEvent) => void = () => {};
   onLog: (line: string) => void = () => {};
   private readonly thread: Worker;
   private outbox: ToDispatcher[] = [];
+  private outHead = 0;
+  private inFlight = 0;
   private flushQueued = false;
   private snapshot: ManagerStatus;
   private listening: { resolve: (p: number) => void; reject: (e: Error) => void } | null = null;
   private closing: (() => void) | null = null;
+  private closingPromise: Promise<void> | null = null;
   private exited = false;
 
   constructor(opts: CoreOptions) {
     this.snapshot = { name: opts.name, port: null, dispatch: 'thread', workers: [],
-      tasks: { preparing: 0, waiting: 0, running: 0, retrieved: 0, done: 0 }, categories: [] };
+      tasks: { preparing: 0, waiting: 0, running: 0, retrieved: 0, done: 0 }, categories: [], warnings: [] };
     this.thread = new Worker(new URL('./dispatch-thread.js', import.meta.url), { workerData: opts });
     this.thread.unref();
     this.thread.on('message', (batch: FromDispatcher[]) => { for (const m of batch) this.receive(m); });
@@ -40,6 +49,10 @@ export class ThreadCore implements Core {
       case 'listening': this.listening?.resolve(m.port); break;
       case 'listen-failed': this.listening?.reject(new Error(m.message)); break;
       case 'closed': void this.thread.terminate(); break;
+      case 'ack':
+        this.inFlight--;
+        this.flush();
+        break;
     }
   }
 
@@ -47,13 +60,30 @@ export class ThreadCore implements Core {
     this.outbox.push(m);
     if (this.flushQueued) return;
     this.flushQueued = true;
-    // Every task submitted in one run of application code goes over in one message.
-    queueMicrotask(() => {
-      this.flushQueued = false;
-      const batch = this.outbox;
-      this.outbox = [];
-      if (!this.exited) this.thread.postMessage(batch);
-    });
+    // Every task submitted in one run of application code goes over together.
+    queueMicrotask(this.flushLater);
+  }
+
+  private readonly flushLater = (): void => {
+    this.flushQueued = false;
+    this.flush();
+  };
+
+  /** Sends what is waiting, at most BATCH_OPS to a message and IN_FLIGHT unanswered messages at once: the
+   * dispatcher thread is never more than that behind, so close() reaches it at once even after a million
+   * submissions. */
+  private flush(): void {
+    while (this.inFlight < IN_FLIGHT && this.outHead < this.outbox.length && !this.exited) {
+      const end = Math.min(this.outbox.length, this.outHead + BATCH_OPS);
+      const batch = this.outHead === 0 && end === this.outbox.length ? this.outbox : this.outbox.slice(this.outHead, end);
+      this.outHead = end;
+      if (this.outHead === this.outbox.length) {
+        this.outbox = [];
+        this.outHead = 0;
+      }
+      this.inFlight++;
+      this.thread.postMessage(batch);
+    }
   }
 
   listen(): Promise<number> {
@@ -82,10 +112,17 @@ export class ThreadCore implements Core {
 
   close(): Promise<void> {
     if (this.exited) return Promise.resolve();
-    return new Promise((resolve) => {
+    this.closingPromise ??= new Promise((resolve) => {
       this.closing = resolve;
       this.thread.ref();
-      this.post({ op: 'close' });
+      // The application has ended every task: what has not gone over yet need not go at all.
+      this.outbox = [];
+      this.outHead = 0;
+      this.thread.postMessage([{ op: 'close' }]);
+      // The core bounds its own close; this bounds a dispatcher thread that cannot answer at all.
+      const timer = setTimeout(() => void this.thread.terminate(), THREAD_CLOSE_SECONDS * 1000);
+      timer.unref();
     });
+    return this.closingPromise;
   }
 }

@@ -21,4 +21,6 @@ export type FromDispatcher =
   | { op: 'event'; e: ManagerEvent }
   | { op: 'log'; line: string }
   | { op: 'status'; s: ManagerStatus }
-  | { op: 'closed' };
+  | { op: 'closed' }
+  /** One message from the application's thread was taken in. */
+  | { op: 'ack' };

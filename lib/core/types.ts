@@ -22,6 +22,8 @@ export interface CoreTaskRecord {
   wallTime: number | null;
   retries: number;
   wire: WireSpec;
+  /** Read back from a journal: a worker that kept running it may report it, and it is adopted. */
+  restored?: boolean;
 }
 
 export type FinalResult = TaskOutcome | 'max-retries';
@@ -49,6 +51,8 @@ export interface CoreOptions {
   /** TLS settings of the listening socket, or null for plain TCP. */
   tls: ServerTls | null;
   name: string;
+  /** The manager's journal id, or null: workers keep a journaled manager's tasks running when it vanishes. */
+  journal?: string | null;
   /** Start a worker inside the core (Manager.local). */
   embeddedWorker?: { cores?: number; memory?: number; disk?: number; gpus?: number; cacheDir?: string; cacheSize?: number | null };
 }

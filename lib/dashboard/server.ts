@@ -37,13 +37,18 @@ export async function startDashboard(manager: ObservedManager, port: number, hos
   const timer = setInterval(sample, SAMPLE_SECONDS * 1000);
   timer.unref();
 
+  // The manager's warnings (tasks that fit on no worker, ...) lead the page's notes.
+  const report = () => {
+    const r = timeline.report(Date.now() / 1000);
+    return { ...r, notes: [...(manager.status().warnings ?? []), ...r.notes] };
+  };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', `expected GET, got ${req.method}\n`);
     // A fresh sample first: the counts in the page then agree with the results its events have counted.
     if (path === '/' || path === '/index.html' || path === '/data.json') sample();
-    if (path === '/' || path === '/index.html') return send(res, 200, 'text/html; charset=utf-8', reportPage(timeline.report(Date.now() / 1000), 'data.json'));
-    if (path === '/data.json') return send(res, 200, 'application/json', JSON.stringify(timeline.report(Date.now() / 1000)));
+    if (path === '/' || path === '/index.html') return send(res, 200, 'text/html; charset=utf-8', reportPage(report(), 'data.json'));
+    if (path === '/data.json') return send(res, 200, 'application/json', JSON.stringify(report()));
     if (path === '/status.json') return send(res, 200, 'application/json', JSON.stringify(manager.status()));
     if (path === '/metrics') return send(res, 200, metrics.contentType, await metrics.text());
     send(res, 404, 'text/plain', `no page "${path}"; expected /, /data.json, /status.json or /metrics\n`);

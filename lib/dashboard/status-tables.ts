@@ -133,7 +133,7 @@ export function headline(s: StatusView, where: string): string {
 /** The text `trellis status` prints for the chosen sections (all of them when none is chosen). */
 export function statusText(s: StatusView, where: string, sections: StatusSection[]): string {
   const chosen = sections.length ? sections : ['summary', 'workers', 'tasks', 'categories'] as StatusSection[];
-  const parts = [headline(s, where)];
+  const parts = [headline(s, where), ...(s.warnings ?? []).map((w) => `warning: ${w}`)];
   for (const section of chosen) {
     if (section === 'workers') parts.push(workersTable(s));
     else if (section === 'tasks') parts.push(tasksTable(s));

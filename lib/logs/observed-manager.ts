@@ -26,6 +26,8 @@ export interface StatusView {
   timeSpent?: unknown;
   /** Running and latest finished tasks, in answers to a status query that asked for them. */
   taskList?: { running: TaskRow[]; recent: TaskRow[] };
+  /** Problems the user should know of now (tasks that fit on no worker, ...). */
+  warnings?: string[];
 }
 
 export interface TaskRow {

@@ -1,11 +1,10 @@
 // Checks every field of every message a peer sends, before any of it is used: a malformed message closes that
 // link with a precise reason instead of throwing in (or corrupting) the process that received it. Each check
 // returns null, or what was expected at which field and what was given.
-import { FATAL_CODES, type AnyMessage } from './messages.js';
+import { FATAL_CODES, TASK_OUTCOMES, type AnyMessage } from './messages.js';
 
 const ROLES = new Set(['manager', 'worker', 'status']);
-const OUTCOMES = new Set(['success', 'exception', 'max-wall-time', 'thread-crash', 'cancelled', 'output-missing',
-  'input-missing', 'environment-failure', 'resource-exhaustion']);
+const OUTCOMES = new Set<string>(TASK_OUTCOMES);
 const FATAL = new Set<string>(FATAL_CODES);
 const HEX64 = /^[0-9a-f]{64}$/;
 const SHORT_TEXT = 4096;
@@ -68,6 +67,15 @@ function resources(m: Fields, what: string): string | null {
   return null;
 }
 
+/** Tasks a worker kept running for a journaled manager that went away: { journal, ids }. */
+function heldProblem(h: unknown): string | null {
+  if (h === undefined) return null;
+  if (!isObject(h) || typeof h.journal !== 'string' || !Array.isArray(h.ids) || !h.ids.every((i) => Number.isInteger(i))) {
+    return `announce: expected "held" to be { journal: string, ids: integer[] }, got ${given(h)}`;
+  }
+  return null;
+}
+
 function wallTime(m: Fields, key: string, what: string): string | null {
   return m[key] === null || count(m[key]) ? null : `${what}: expected "${key}" to be null or a finite number >= 0, got ${given(m[key])}`;
 }
@@ -88,7 +96,9 @@ const CHECKS: Record<AnyMessage['type'], (m: Fields) => string | null> = {
   ping: () => null,
   announce: (m) => text(m, 'name', 'announce', 256) ?? text(m, 'host', 'announce', 256)
     ?? (Number.isInteger(m.pid) && (m.pid as number) >= 0 ? null : `announce: expected "pid" to be an integer >= 0, got ${given(m.pid)}`)
-    ?? resources(m, 'announce') ?? wallTime(m, 'wallTimeLeft', 'announce'),
+    ?? resources(m, 'announce') ?? wallTime(m, 'wallTimeLeft', 'announce') ?? heldProblem(m.held),
+  session: (m) => (m.journal === null || typeof m.journal === 'string' ? null : `session: expected "journal" to be a string or null, got ${given(m.journal)}`)
+    ?? (Array.isArray(m.adopt) && m.adopt.every((i) => Number.isInteger(i)) ? null : `session: expected "adopt" to be an array of task ids, got ${given(m.adopt)}`),
   env: (m) => hash(m, 'hash', 'env') ?? (typeof m.code === 'string' ? null : `env: expected "code" to be a string, got ${given(m.code)}`),
   'env-request': (m) => hash(m, 'hash', 'env-request'),
   file: (m) => hash(m, 'hash', 'file') ?? bytes(m, 'data', 'file'),

@@ -38,7 +38,14 @@ export interface Announce {
   resources: ResourceAmounts;
   /** Seconds the worker will live from now (its --wall-time), or null for no limit. */
   wallTimeLeft: number | null;
+  /** Tasks of a journaled manager this worker kept running (or finished) while the link was down: the
+   * manager's journal id and the task ids. A manager restarted from that journal adopts them. */
+  held?: { journal: string; ids: number[] };
 }
+
+/** The manager's answer to an announce, before any task: its journal id (null: not journaled, so a worker
+ * that loses it stops its tasks) and which held tasks it adopts (the worker stops and forgets the others). */
+export interface Session { type: 'session'; journal: string | null; adopt: number[] }
 
 /** An environment bundle: code (CommonJS or ESM, its first line says which) named by the sha256 of its bytes. */
 export interface EnvMessage { type: 'env'; hash: string; code: string }
@@ -79,9 +86,10 @@ export interface StatusRequest { type: 'status-request'; tasks?: boolean }
 export interface StatusReply { type: 'status-reply'; status: unknown }
 export interface Shutdown { type: 'shutdown'; reason: string }
 
-export type TaskOutcome =
-  | 'success' | 'exception' | 'max-wall-time' | 'thread-crash' | 'cancelled'
-  | 'output-missing' | 'input-missing' | 'environment-failure' | 'resource-exhaustion';
+/** Every way an attempt can end on a worker; the checks of incoming results read the same list. */
+export const TASK_OUTCOMES = ['success', 'exception', 'max-wall-time', 'thread-crash', 'cancelled', 'output-missing',
+  'input-missing', 'environment-failure', 'resource-exhaustion', 'result-too-large'] as const;
+export type TaskOutcome = (typeof TASK_OUTCOMES)[number];
 
 /** What a task used, measured on the worker. Seconds, cores, MB. */
 export interface Measurement {
@@ -117,7 +125,7 @@ export interface TaskResult {
   exhausted?: { resource: LimitedResource; allocated: number; measured: number };
 }
 
-export type ManagerMessage = EnvMessage | FileMessage | TaskSpec | Cancel | Shutdown | Ping | StatusReply;
+export type ManagerMessage = EnvMessage | FileMessage | TaskSpec | Cancel | Shutdown | Ping | StatusReply | Session;
 export type WorkerMessage = Announce | TaskResult | EnvRequest | Ping | StatusRequest;
 export type HandshakeMessage = Hello | Auth | Fatal;
 export type AnyMessage = ManagerMessage | WorkerMessage | HandshakeMessage;
@@ -125,7 +133,7 @@ export type AnyMessage = ManagerMessage | WorkerMessage | HandshakeMessage;
 /** The kind byte in each frame's header (see frame-codec.ts), by message type. */
 export const MESSAGE_KINDS = {
   'hello': 1, 'auth': 2, 'fatal': 3, 'ping': 4, 'announce': 5, 'env': 6, 'file': 7, 'task': 8, 'cancel': 9,
-  'shutdown': 10, 'result': 11, 'env-request': 12, 'status-request': 13, 'status-reply': 14,
+  'shutdown': 10, 'result': 11, 'env-request': 12, 'status-request': 13, 'status-reply': 14, 'session': 15,
 } as const satisfies Record<AnyMessage['type'], number>;
 
 export const FATAL_CODES: readonly FatalCode[] = ['version-mismatch', 'wrong-role', 'password-refused', 'password-required',
