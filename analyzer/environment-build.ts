@@ -14,6 +14,7 @@ import { isNativePackage } from './native-packages.js';
 import { NODE_RESOLUTION } from './node-resolution.js';
 import { packageOf, type PackageInfo } from './package-info.js';
 import { requireBanner } from './require-banner.js';
+import { FORMAT_LINE } from './bundle-format.js';
 import { hasOpaque, scanReferences, type Relocation, type StaticReferences } from './static-references.js';
 import { isTypeScript, stripTypes } from './typescript-source.js';
 import { typeScriptMapOf } from './parse-module.js';
@@ -44,7 +45,28 @@ export interface EnvironmentBuild {
 const RESOLVING = Symbol('trellis-resolving');
 const SOURCE = /\.(js|mjs|cjs|jsx|ts|mts|cts|tsx)$/;
 
-export async function buildEnvironment(target: BuildTarget, root: string, relocate: boolean): Promise<EnvironmentBuild> {
+/**
+ * `format`: 'esm' (what `trellis pack` archives hold), or 'cjs' (what remote() ships: a V8 compile cache
+ * can be kept for it on Node 20), falling back to ESM for code with top-level await.
+ */
+export async function buildEnvironment(target: BuildTarget, root: string, relocate: boolean, format: 'esm' | 'cjs' = 'esm'): Promise<EnvironmentBuild> {
+  if (format === 'cjs') {
+    try {
+      return await buildAs(target, root, relocate, 'cjs');
+    } catch (err) {
+      if (!usesTopLevelAwait(err)) throw err;
+      return await buildAs(target, root, relocate, 'esm', true);
+    }
+  }
+  return buildAs(target, root, relocate, 'esm');
+}
+
+function usesTopLevelAwait(err: unknown): boolean {
+  const cause = (err as { cause?: { errors?: { text: string }[] } }).cause;
+  return Array.isArray(cause?.errors) && cause.errors.some((e) => /top-level await/i.test(e.text));
+}
+
+async function buildAs(target: BuildTarget, root: string, relocate: boolean, format: 'esm' | 'cjs', formatLine = false): Promise<EnvironmentBuild> {
   const file = target.kind === 'function' ? target.extracted.file : target.file;
   const natives = new Map<string, PackageInfo>();
   const localAddons = new Set<string>();
@@ -77,7 +99,8 @@ export async function buildEnvironment(target: BuildTarget, root: string, reloca
       ...NODE_RESOLUTION,
       plugins: [...entry.plugins, environmentPlugin(natives, localAddons, root, scanFile)],
       bundle: true,
-      format: 'esm',
+      format,
+      ...(format === 'cjs' ? { define: { 'import.meta.url': '__trellis_import_meta_url' } } : {}),
       target: 'node20',
       treeShaking: true,
       minify: false,
@@ -94,7 +117,9 @@ export async function buildEnvironment(target: BuildTarget, root: string, reloca
   for (const spec of natives.keys()) if (!imported.has(spec)) natives.delete(spec); // tree-shaken away
   const builtins = [...imported].filter((p) => isBuiltin(p)).map((p) => (p.startsWith('node:') ? p : `node:${p}`));
   const relocated = relocate && [...scanned.values()].some((s) => s.references.relocations.some((r) => r.as !== 'opaque'));
-  const code = requireBanner(output) + (relocated ? RELOCATION_BANNER : '') + output;
+  const code = format === 'cjs'
+    ? FORMAT_LINE.cjs + CJS_IMPORT_META + (relocated ? RELOCATION_BANNER_CJS : '') + output
+    : (formatLine ? FORMAT_LINE.esm : '') + requireBanner(output) + (relocated ? RELOCATION_BANNER : '') + output;
   return { code, metafile: result.metafile, workingDir: dirname(file), natives, localAddons: [...localAddons].sort(), builtins: [...new Set(builtins)].sort(), scanned };
 }
 
@@ -146,6 +171,16 @@ const RELOCATION_BANNER = [
   '',
 ].join('\n');
 
+const RELOCATION_BANNER_CJS = [
+  'const __trellis_envBase = new URL("./", __trellis_import_meta_url);',
+  'function __trellis_envUrl(p) { return new URL(p, __trellis_envBase).href; }',
+  'function __trellis_envPath(p) { return require("node:url").fileURLToPath(new URL(p, __trellis_envBase)); }',
+  '',
+].join('\n');
+
+// In a CommonJS bundle `import.meta.url` is the bundle's own URL, as it would be in an ES module.
+const CJS_IMPORT_META = 'var __trellis_import_meta_url = require("node:url").pathToFileURL(__filename).href;\n';
+
 function applyRelocations(code: string, relocations: Relocation[], root: string): string {
   const sorted = [...relocations].sort((a, b) => a.start - b.start);
   let out = '';
@@ -162,4 +197,11 @@ function replacement(code: string, r: Relocation, root: string): string {
   if (r.as === 'opaque') return `(0, ${code.slice(r.start, r.end)})`;
   const target = JSON.stringify(dataPathInEnv(r.target, root));
   return r.as === 'url' ? `__trellis_envUrl(${target})` : `__trellis_envPath(${target})`;
+}
+
+/** The absolute paths of the real files a build read (virtual modules left out). */
+export function inputFiles(metafile: Metafile, workingDir: string): string[] {
+  return Object.keys(metafile.inputs)
+    .filter((p) => !/^[a-z-]+:/i.test(p) && !p.startsWith('<'))
+    .map((p) => resolvePath(workingDir, p));
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Manager, FunctionTask, CommandTask, remote, queryStatus, type Task } from '../../lib/index.js';
 import { startWorker, stopAllWorkers, until } from '../helpers/worker-process.js';
+import { PROTOCOL_VERSION } from '../../lib/protocol/version.js';
 
 function nap(ms: number, tag: number): Promise<{ tag: number; pid: number }> {
   return new Promise((resolve) => setTimeout(() => resolve({ tag, pid: process.pid }), ms));
@@ -112,7 +113,7 @@ describe('trellis worker processes over TCP', function () {
     const header = Buffer.alloc(4);
     header.writeUInt32BE(body.length);
     await new Promise<void>((resolve) => { s.on('close', () => resolve()); s.on('error', () => {}); s.write(Buffer.concat([header, body])); });
-    assert.ok(logs.some((l) => /protocol mismatch: expected trellis version 1, peer speaks trellis version 999/.test(l)), logs.join('\n'));
+    assert.ok(logs.some((l) => new RegExp(`protocol mismatch: expected trellis version ${PROTOCOL_VERSION}, peer speaks trellis version 999`).test(l)), logs.join('\n'));
   });
 
   it('gives tasks with GPUs distinct device ids in CUDA_VISIBLE_DEVICES', async () => {
