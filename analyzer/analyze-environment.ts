@@ -139,6 +139,11 @@ function warningsOf(built: EnvironmentBuild, rel: (abs: string) => string): stri
       out.push(`${rel(path)}:${at.line}:${at.column}: ${w.message}`);
     }
   }
+  for (const w of built.buildWarnings) {
+    const s = built.scanned.get(w.file);
+    const at = s?.typeScriptMap ? originalPosition(s.typeScriptMap, w.line, w.column - 1) : w;
+    out.push(`${rel(w.file)}:${at.line}:${at.column}: ${w.message}`);
+  }
   return out;
 }
 

@@ -56,7 +56,7 @@ describe('remote() ships data files and native addons to a TCP worker', function
     assert.deepEqual(await fns.languages(), ['de', 'en', 'fr']);
   });
 
-  it.skip('a file of a folder chosen by a computed name', async () => {
+  it('a file of a folder chosen by a computed name', async () => {
     assert.equal(await fns.greet('fr'), 'bonjour');
     assert.equal(await fns.greet('de'), 'hallo');
     const e = events.find((x) => x.type === 'environment' && x.function === 'greet');
