@@ -137,6 +137,8 @@ export function scanReferences(file: string, code: string, root: string): Static
     warn(n, `${what} is only partly known: took the ${files.length} file(s) matching ${shown}`);
   };
   const rel = (p: string): string => relative(root, p).split(sep).join('/');
+  const inPackage = file.includes(`${sep}node_modules${sep}`);
+  const isParameter = (name: string): boolean => (place.bindings.get(name) ?? []).every((v) => v === 'unknown');
 
   /** A path expression outside any read: taken when it names something in the project. */
   const pathExpression = (n: AnyNode, what: string): void => {
@@ -153,6 +155,8 @@ export function scanReferences(file: string, code: string, root: string): Static
   const fsRead = (call: AnyNode, arg: AnyNode, name: string): void => {
     const v = evaluate(arg, place);
     if (!v || v.every((a) => a === WILD || a.startsWith(WILD))) {
+      // A package's function reading the path its caller passes: the caller's read is the one to follow.
+      if (inPackage && arg.type === 'Identifier' && isParameter(arg.name)) return;
       if (!isUnknownHandle(arg)) warn(call, `${name}(${show(arg)}) reads a path computed at run time; nothing is shipped for it: list what it reads in 'include'`);
       return;
     }
@@ -201,6 +205,8 @@ export function scanReferences(file: string, code: string, root: string): Static
       return warn(call, `${kind} of ${show(arg)} is computed at run time: the modules it loads are not in the environment (list them in 'include' or import them statically)`);
     }
     const known = specs.filter((s) => !s.includes(WILD));
+    const load = kind === 'require()' ? 'require' : 'import';
+    const chain = known.map((s) => `__s === ${JSON.stringify(s)} ? ${load}(${JSON.stringify(s)}) : `).join('');
     if (known.length < specs.length) {
       const partial = specs.find((s) => s.includes(WILD))!;
       if (/^\.\.?\//.test(partial) && !alias && (arg.type === 'TemplateLiteral' || arg.type === 'BinaryExpression') && specs.length === 1) {
@@ -209,7 +215,10 @@ export function scanReferences(file: string, code: string, root: string): Static
           return warn(call, `${kind} of ${show(arg)} is only partly known: bundled the ${files.length} module(s) matching ${globOf(partial)}`);
         }
       }
-      out.relocations.push({ start: arg.start, end: arg.end, as: 'opaque', target: '' });
+      // The known branches are bundled; the rest is loaded at run time, as written.
+      if (known.length > 0 && !alias) {
+        out.relocations.push({ start: call.start, end: call.end, as: 'text', target: '', text: `((__s) => ${chain}${load}((0, __s)))(${code.slice(arg.start, arg.end)})` });
+      } else out.relocations.push({ start: arg.start, end: arg.end, as: 'opaque', target: '' });
       return warn(call, `${kind} of ${show(arg)} is only partly known: ${known.length > 0 ? `took ${known.join(', ')}; ` : ''}` +
         `the modules its unknown part names are not in the environment (list them in 'include')`);
     }
@@ -219,8 +228,6 @@ export function scanReferences(file: string, code: string, root: string): Static
       return;
     }
     if (alias) return warn(call, `${kind} of ${show(arg)} through an alias may load ${known.join(', ')}: not followed`);
-    const load = kind === 'require()' ? 'require' : 'import';
-    const chain = known.map((s) => `__s === ${JSON.stringify(s)} ? ${load}(${JSON.stringify(s)}) : `).join('');
     out.relocations.push({ start: call.start, end: call.end, as: 'text', target: '', text: `((__s) => ${chain}${load}(__s))(${code.slice(arg.start, arg.end)})` });
   };
 

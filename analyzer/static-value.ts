@@ -29,13 +29,22 @@ export function placeOf(file: string, root: string, ast: Program): Place {
     if (list) list.push(v);
     else bindings.set(name, [v]);
   };
+  const loopVariable = (loop: { left: AnyNode }): void => {
+    const left = loop.left;
+    if (left.type === 'VariableDeclaration') {
+      for (const d of left.declarations) if (d.id.type === 'Identifier') add(d.id.name, 'unknown');
+    } else if (left.type === 'Identifier') add(left.name, 'unknown');
+  };
   const params = (fn: { params: AnyNode[] }): void => {
     for (const p of fn.params) if (p.type === 'Identifier') add(p.name, 'unknown');
   };
   simple(ast, {
     VariableDeclarator(n) {
-      if (n.id.type === 'Identifier') add(n.id.name, n.init ?? 'unknown');
+      // `let x;` holds undefined until a later assignment: only the assignments count.
+      if (n.id.type === 'Identifier' && n.init) add(n.id.name, n.init);
     },
+    ForOfStatement: loopVariable,
+    ForInStatement: loopVariable,
     AssignmentExpression(n) {
       if (n.left.type !== 'Identifier') return;
       if (n.operator === '=') add(n.left.name, n.right);
@@ -127,6 +136,11 @@ function call(node: AnyNode & { type: 'CallExpression' }, place: Place, ev: (n: 
   const name = calleeName(callee);
   if (name === 'cwd' && callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && callee.object.name === 'process') return [place.root];
   if (name === 'String' && args.length === 1) return ev(args[0]!);
+  // require.resolve('./x'): the file beside the module (what it resolves to in a package is left to the scanner).
+  if (name === 'resolve' && callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && callee.object.name === 'require' && args[0]) {
+    const v = ev(args[0]);
+    return v && v.every((s) => /^\.\.?\//.test(s)) ? v.map((s) => resolve(dirname(place.file), s)) : null;
+  }
   if (name === 'concat' && callee.type === 'MemberExpression' && callee.object.type !== 'Super') {
     let out = ev(callee.object);
     if (!out) return null;
