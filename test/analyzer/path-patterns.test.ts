@@ -100,6 +100,18 @@ describe('analyzer: path and specifier patterns, each with the exact files its e
     assert.match(a.spec.warnings![1]!, /^imports\/index\.mjs:2:8: imports of \.xyz files are left empty/);
   });
 
+  it("what no analysis can see is a warning, and `include` ships it", async () => {
+    const ex = extractNamedFunction(join(PATTERNS, 'include/index.js'), 'read');
+    const blind = await bundleFunction(ex);
+    assert.deepEqual(blind.files, []);
+    assert.deepEqual(blind.warnings, ["include/index.js:5:30: readFileSync(locate(name)) reads a path computed at run time; nothing is shipped for it: list what it reads in 'include'"]);
+    const included = await bundleFunction(ex, { include: ['include/data/**'] });
+    assert.deepEqual(included.files.map((f) => f.path), ['files/include/data/secret.txt']);
+    assert.equal(await runFromEnvironment(included, ['secret.txt']), 'found through include');
+    const none = await bundleFunction(ex, { include: ['include/nothing/**'] });
+    assert.match(none.warnings[1]!, /^include 'include\/nothing\/\*\*' matches no file under /);
+  });
+
   it('a glob over more files than the limit takes none and says so', async () => {
     const saved = GLOB_LIMITS.files;
     GLOB_LIMITS.files = 1;

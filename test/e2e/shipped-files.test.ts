@@ -84,3 +84,13 @@ describe('remote() ships data files and native addons to a TCP worker', function
     assert.equal(new Set(shipped.map((e) => e.type === 'environment' && e.hash)).size, shipped.length, 'one event per environment');
   });
 });
+
+describe('remote(): the include option', () => {
+  it('refuses what is not an array of relative globs, saying what it expects and what it got', () => {
+    const f = (): number => 1;
+    assert.throws(() => remote(f, { include: 'data/**' as unknown as string[] }), /option "include" expects an array of glob strings relative to the project root.*got the string "data\/\*\*"|got 'data\/\*\*'|got "data\/\*\*"/);
+    assert.throws(() => remote(f, { include: ['../secrets/**'] }), /option "include" expects .*got '\.\.\/secrets\/\*\*' \(a path outside the project\)/);
+    assert.throws(() => remote(f, { include: ['/etc/passwd'] }), /a path outside the project/);
+    assert.throws(() => remote(f, { include: [3 as unknown as string] }), /option "include" expects an array of glob strings.*got an array holding 3/);
+  });
+});
