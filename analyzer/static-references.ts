@@ -62,6 +62,8 @@ export function mustRewrite(refs: StaticReferences): boolean {
 const MAYBE =
   /import\.meta|__dirname|__filename|\.node['"`]|\b(?:require|import)\s*\(\s*[^'"\s)]|process\.cwd|require\.resolve|createRequire|function\s*\(\s*require\b|=\s*require\s*[;,)]|\b(?:readFileSync|readFile|createReadStream|readdirSync|readdir|openSync|existsSync|statSync|readJsonSync|readJson|readJSON|readJSONSync)\s*\(/;
 
+const OWN_PLACE = /__dirname|__filename|import\.meta|process\.cwd/;
+
 // fs (and fs-extra, graceful-fs, fs/promises) functions whose first argument is a path to read.
 const FS_READERS = new Set(['readFileSync', 'readFile', 'createReadStream', 'readdirSync', 'readdir', 'openSync', 'open', 'existsSync',
   'statSync', 'lstatSync', 'accessSync', 'readJsonSync', 'readJson', 'readJSON', 'readJSONSync', 'pathExists', 'pathExistsSync',
@@ -267,12 +269,14 @@ export function scanReferences(file: string, code: string, root: string): Static
       if (handledAbove(ancestors)) return;
       pathExpression(node, 'new URL()');
     },
+    // Outside a read or a load, only strings built from the module's own place (or the working
+    // directory) are paths worth following; the check on the text skips evaluating every `a + b`.
     BinaryExpression(node, _s, ancestors) {
-      if (node.operator !== '+' || handledAbove(ancestors)) return;
+      if (node.operator !== '+' || !OWN_PLACE.test(code.slice(node.start, node.end)) || handledAbove(ancestors)) return;
       pathExpression(node, 'the path');
     },
     TemplateLiteral(node, _s, ancestors) {
-      if (node.expressions.length === 0 || handledAbove(ancestors)) return;
+      if (node.expressions.length === 0 || !OWN_PLACE.test(code.slice(node.start, node.end)) || handledAbove(ancestors)) return;
       pathExpression(node, 'the path');
     },
     CallExpression(node, _s, ancestors) {
