@@ -3,8 +3,7 @@
 // packages, every file) with a warning for each import the analysis could not follow.
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { inputFiles } from './bundle-function.js';
-import { buildEnvironment, type BuildTarget, type EnvironmentBuild } from './environment-build.js';
+import { buildEnvironment, inputFiles, type BuildTarget, type EnvironmentBuild } from './environment-build.js';
 import { projectPath } from './environment-layout.js';
 import type { EnvironmentSpec } from './environment-spec.js';
 import { AnalyzerError } from './errors.js';
@@ -33,6 +32,10 @@ export interface EnvironmentAnalysis {
   dataFiles: string[];
   /** Installed packages to copy whole: native ones and what they depend on. */
   packages: PackageInfo[];
+  /** Every source file the bundle was built from, absolute. */
+  inputs: string[];
+  /** Folders whose listing decided which data files go (a new file in one changes the environment). */
+  dataDirs: string[];
 }
 
 const DEFAULT_NODE_RANGE = '>=20.19';
@@ -45,7 +48,6 @@ export async function analyzeEnvironment(options: AnalyzeOptions): Promise<Envir
   if (!statSync(file).isFile()) {
     throw new AnalyzerError('TRELLIS_SOURCE_UNREADABLE', `expected a JavaScript or TypeScript module file, got the folder ${file}`, { file });
   }
-  const root = projectRoot(file);
   let target: BuildTarget;
   if (options.functionName !== undefined) {
     target = { kind: 'function', extracted: extractNamedFunction(file, options.functionName) };
@@ -53,13 +55,24 @@ export async function analyzeEnvironment(options: AnalyzeOptions): Promise<Envir
     parseModule(file); // a syntax error is reported as one, with file:line:col
     target = { kind: 'module', file };
   }
-  const built = await buildEnvironment(target, root, options.relocate ?? false);
+  return analyzeTarget(target, { relocate: options.relocate ?? false, format: 'esm', functionName: options.functionName });
+}
+
+/** The environment of an extracted function or a module, bundled in `format`. */
+export async function analyzeTarget(
+  target: BuildTarget,
+  options: { relocate: boolean; format: 'esm' | 'cjs'; functionName?: string | undefined },
+): Promise<EnvironmentAnalysis> {
+  const file = target.kind === 'function' ? target.extracted.file : target.file;
+  const root = projectRoot(file);
+  const built = await buildEnvironment(target, root, options.relocate, options.format);
 
   const npm = new Map<string, Set<string>>();
   const addPackage = (p: PackageInfo): void => void npm.set(p.name, (npm.get(p.name) ?? new Set()).add(p.version));
   const local = new Set<string>([file]);
   const files = new Set<string>([file]);
-  for (const input of inputFiles(built.metafile, built.workingDir)) {
+  const inputs = inputFiles(built.metafile, built.workingDir);
+  for (const input of inputs) {
     files.add(input);
     const pkg = packageOf(input);
     if (!pkg) local.add(input);
@@ -81,10 +94,11 @@ export async function analyzeEnvironment(options: AnalyzeOptions): Promise<Envir
   for (const p of packages.values()) for (const f of listFiles(p.dir, ['node_modules'])) files.add(f);
   const dataFiles = new Set<string>();
   const data = new Set<string>();
+  const dataDirs = new Set<string>();
   for (const s of built.scanned.values()) {
     for (const ref of s.references.data) {
       data.add(ref.path);
-      for (const f of listFiles(ref.path, ['node_modules'])) dataFiles.add(f);
+      for (const f of listFiles(ref.path, ['node_modules'], dataDirs)) dataFiles.add(f);
     }
   }
   for (const f of dataFiles) files.add(f);
@@ -111,6 +125,8 @@ export async function analyzeEnvironment(options: AnalyzeOptions): Promise<Envir
     ...(target.kind === 'function' ? { exportName: target.extracted.exportName } : {}),
     dataFiles: [...dataFiles].sort(),
     packages: [...packages.values()].sort((a, b) => (a.dir < b.dir ? -1 : 1)),
+    inputs,
+    dataDirs: [...dataDirs].sort(),
   };
 }
 
@@ -122,6 +138,11 @@ function warningsOf(built: EnvironmentBuild, rel: (abs: string) => string): stri
       const at = s.typeScriptMap ? originalPosition(s.typeScriptMap, w.line, w.column - 1) : w;
       out.push(`${rel(path)}:${at.line}:${at.column}: ${w.message}`);
     }
+  }
+  for (const w of built.buildWarnings) {
+    const s = built.scanned.get(w.file);
+    const at = s?.typeScriptMap ? originalPosition(s.typeScriptMap, w.line, w.column - 1) : w;
+    out.push(`${rel(w.file)}:${at.line}:${at.column}: ${w.message}`);
   }
   return out;
 }

@@ -85,14 +85,7 @@ export function toAnalyzerError(err: unknown, file: string): unknown {
   if (unresolved) {
     const spec = /^Could not resolve "(.*)"/.exec(unresolved.text)![1]!;
     const at = locate(unresolved);
-    const pkg = packageName(spec);
-    const installed = pkg ? installedPackageDir(pkg, dirname(at.file)) : undefined;
-    const what = !pkg
-      ? `cannot resolve import '${spec}' imported by ${at.text}: no such file; fix the specifier`
-      : installed
-        ? `cannot resolve import '${spec}' imported by ${at.text}: package '${pkg}' (${installed}) does not export it`
-        : `cannot resolve import '${spec}' imported by ${at.text}: package '${pkg}' is not installed ` +
-          `(no node_modules/${pkg} at or above ${dirname(at.file)}); install it (npm install ${pkg}) or fix the specifier`;
+    const what = `cannot resolve import '${spec}' imported by ${at.text}: ${unresolvedReason(spec, at.file)}`;
     return new AnalyzerError('TRELLIS_UNRESOLVED_IMPORT', `remote(): ${what}`, {
       file: at.file,
       ...(at.line ? { line: at.line, column: at.column! } : {}),
@@ -107,6 +100,17 @@ export function toAnalyzerError(err: unknown, file: string): unknown {
     ...(at.line ? { line: at.line, column: at.column! } : {}),
     cause: err,
   });
+}
+
+/** Why `spec`, imported by `importer`, does not resolve, and what to do about it. */
+export function unresolvedReason(spec: string, importer: string): string {
+  const pkg = packageName(spec);
+  const installed = pkg ? installedPackageDir(pkg, dirname(importer)) : undefined;
+  return !pkg
+    ? 'no such file; fix the specifier'
+    : installed
+      ? `package '${pkg}' (${installed}) does not export it`
+      : `package '${pkg}' is not installed (no node_modules/${pkg} at or above ${dirname(importer)}); install it (npm install ${pkg}) or fix the specifier`;
 }
 
 function installedPackageDir(pkg: string, from: string): string | undefined {

@@ -17,8 +17,13 @@ export function dataPathInEnv(abs: string, root: string): string {
   return `files/${rel.replace(/^(\.\.\/)+/, (ups) => '__up__/'.repeat(ups.length / 3)).replace(/^\.\.$/, '__up__')}`;
 }
 
-/** Where an installed package folder lives in the environment: its path from the first node_modules on. */
+/**
+ * Where an installed package folder lives in the environment: its path from the first node_modules on;
+ * a package of a pnpm store (node_modules/.pnpm/<name>@<version>/node_modules/<name>, reached through
+ * links) goes flat to node_modules/<name>, where the bundle and the packages beside it look for it.
+ */
 export function packagePathInEnv(dir: string, name: string): string {
+  if (dir.includes(`${sep}node_modules${sep}.pnpm${sep}`)) return `node_modules/${name}`;
   const parts = dir.split(sep);
   const at = parts.indexOf('node_modules');
   return at < 0 ? `node_modules/${name}` : parts.slice(at).join('/');

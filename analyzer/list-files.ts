@@ -2,11 +2,12 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Files under `path`, recursively; folders named in `skip` are not entered. */
-export function listFiles(path: string, skip: string[] = []): string[] {
+/** Files under `path`, recursively; folders named in `skip` are not entered; `dirs` collects the folders read. */
+export function listFiles(path: string, skip: string[] = [], dirs?: Set<string>): string[] {
   if (!statSync(path).isDirectory()) return [path];
   const out: string[] = [];
   const walk = (dir: string): void => {
+    dirs?.add(dir);
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const p = join(dir, e.name);
       // A symbolic link counts as what it points to (environments hold copies, never links).

@@ -6,8 +6,10 @@ import type { BuildOptions } from 'esbuild';
 
 export const NODE_CONDITIONS = ['node', 'module-sync', 'node-addons'];
 
-export const NODE_RESOLUTION: Pick<BuildOptions, 'conditions' | 'mainFields' | 'platform'> = {
+export const NODE_RESOLUTION: Pick<BuildOptions, 'conditions' | 'mainFields' | 'platform' | 'resolveExtensions'> = {
   platform: 'node',
   conditions: NODE_CONDITIONS,
   mainFields: ['main'], // Node ignores the bundlers' "module" field
+  // TypeScript's order (lib.ts before lib.tsx), then Node's own.
+  resolveExtensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json'],
 };

@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { analyzeEnvironment, type EnvironmentAnalysis } from './analyze-environment.js';
-import { BUNDLE_FILE, MANIFEST_FILE } from './environment-layout.js';
+import { BUNDLE_FILE, MANIFEST_FILE, projectPath } from './environment-layout.js';
+import { includedFiles } from './include-files.js';
 import { MANIFEST_FORMAT, sha256, signManifest, type EnvironmentManifest } from './environment-manifest.js';
 import type { EnvironmentSpec } from './environment-spec.js';
 import { AnalyzerError } from './errors.js';
@@ -44,8 +45,14 @@ export async function packEnvironment(options: PackOptions): Promise<PackResult>
     analysis = await analyzeEnvironment({ file: resolve(read.root, module), ...(name !== undefined ? { functionName: name } : {}), relocate: true });
     checkAgainstSpec(read.spec, analysis, options.specFile);
     extraData = (read.spec.data ?? []).flatMap((d, i) => dataFiles(resolve(read.root, d), `data[${i}]`, options.specFile));
+    // 'files' written by hand (paths or globs the analysis did not list) is what no analysis can see: it goes too.
+    const found = new Set(analysis.spec.files ?? []);
+    const added = includedFiles((read.spec.files ?? []).filter((f) => !found.has(f)), read.root);
+    extraData.push(...added.files);
     // The hand-written parts of the spec travel with it; what analysis found is written fresh.
-    spec = { ...analysis.spec, ...pick(read.spec, ['node', 'git', 'http']), data: mergeSorted(analysis.spec.data, read.spec.data) };
+    spec = { ...analysis.spec, ...pick(read.spec, ['node', 'git', 'http']), data: mergeSorted(analysis.spec.data, read.spec.data),
+      files: mergeSorted(analysis.spec.files, added.files.map((f) => projectPath(f, read.root))) };
+    if (added.warnings.length > 0) spec.warnings = [...(spec.warnings ?? []), ...added.warnings];
   } else {
     analysis = await analyzeEnvironment({ file: options.file, ...(options.functionName !== undefined ? { functionName: options.functionName } : {}), relocate: true });
     spec = analysis.spec;

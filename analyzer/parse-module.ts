@@ -1,6 +1,7 @@
 // Reads and parses one source file with acorn, deciding its module type as Node 20 does.
 // Parsed files are kept while their mtime and size are unchanged: remote() is often
 // called for several functions of the same module.
+import { withImportAttributes } from './static-references.js';
 import { readFileSync, statSync } from 'node:fs';
 import { parse, type Program } from 'acorn';
 import { AnalyzerError, where } from './errors.js';
@@ -81,7 +82,7 @@ export function parseSource(file: string, source: string): ParsedModule {
 
 function parseAs(file: string, source: string, type: ModuleType): Program {
   try {
-    return parse(source, {
+    return parse(withImportAttributes(source), {
       ecmaVersion: 'latest',
       sourceType: type === 'module' ? 'module' : 'script',
       allowReturnOutsideFunction: type === 'commonjs',

@@ -15,7 +15,21 @@ export interface StrippedSource {
   map: TraceMap;
 }
 
+// The same file is stripped when its module is parsed and again when it is bundled: keep the last
+// result of each (a few hundred files at most in one application).
+const stripped = new Map<string, { source: string; result: StrippedSource }>();
+const STRIPPED_KEPT = 500;
+
 export function stripTypes(file: string, source: string): StrippedSource {
+  const known = stripped.get(file);
+  if (known && known.source === source) return known.result;
+  const result = strip(file, source);
+  if (stripped.size >= STRIPPED_KEPT) stripped.delete(stripped.keys().next().value!);
+  stripped.set(file, { source, result });
+  return result;
+}
+
+function strip(file: string, source: string): StrippedSource {
   try {
     const out = transformSync(source, {
       loader: 'ts',

@@ -49,7 +49,23 @@ interface Row {
   envOverNft: number;
   bundleColdMs: number;
   bundleCachedMs: number;
+  /** What remote() ships: the bundle plus the files beside it. */
+  remoteEnvBytes: number;
+  remoteEnvFiles: number;
+  remoteEnvOverNft: number;
 }
+
+interface ModuleRow {
+  module: string;
+  analyzeMs: number; // median of `repeat`, `trellis analyze <module>` (the whole module)
+  nftMs: number; // median of `repeat`, nodeFileTrace of the same module
+  analyzeOverNft: number;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
 
 const ms = (t0: number): number => Math.round((performance.now() - t0) * 10) / 10;
 
@@ -83,8 +99,9 @@ export default async function analyzerBench(args: string[]): Promise<BenchResult
       // remote()'s path: extract + bundle, first with an empty cache, then as a re-run of the application.
       const extracted = extractNamedFunction(key, name);
       t0 = performance.now();
-      await bundleFunction(extracted);
+      const shipped = await bundleFunction(extracted);
       const bundleColdMs = ms(t0);
+      const remoteEnvBytes = Buffer.byteLength(shipped.code) + shipped.files.reduce((n, f) => n + f.size, 0);
       const hits = bundleCacheStats.hits;
       t0 = performance.now();
       await bundleFunction(extracted);
@@ -102,14 +119,42 @@ export default async function analyzerBench(args: string[]): Promise<BenchResult
         envOverNft: Math.round((packed.contentBytes / traced.bytes) * 10_000) / 10_000,
         bundleColdMs,
         bundleCachedMs,
+        remoteEnvBytes,
+        remoteEnvFiles: shipped.files.length,
+        remoteEnvOverNft: Math.round((remoteEnvBytes / traced.bytes) * 10_000) / 10_000,
       });
     }
+    // `trellis analyze` of each whole module against nft on the same module, alternating, medians of `repeat`.
+    const modules: ModuleRow[] = [];
+    for (const key of nft.keys()) {
+      const ours: number[] = [];
+      const theirs: number[] = [];
+      for (let i = 0; i < repeat; i++) {
+        let t = performance.now();
+        await analyzeEnvironment({ file: key });
+        ours.push(ms(t));
+        t = performance.now();
+        await nodeFileTrace([key], { base: key.startsWith(HEAVY_APP) ? HEAVY_APP : ENV_APP });
+        theirs.push(ms(t));
+      }
+      const analyzeMs = median(ours);
+      const nftMs = median(theirs);
+      modules.push({ module: key.slice(fixtures.length + 1), analyzeMs, nftMs, analyzeOverNft: Math.round((analyzeMs / nftMs) * 1000) / 1000 });
+    }
+    const slowest = Math.max(...modules.map((m) => m.analyzeOverNft));
+    const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+    const totalOverNft = Math.round((sum(modules.map((m) => m.analyzeMs)) / sum(modules.map((m) => m.nftMs))) * 1000) / 1000;
     const heavy = rows.filter((r) => r.function.startsWith('heavy-app/'));
     const worstHeavy = Math.max(...heavy.map((r) => r.envOverNft));
     const starts = firstCalls(repeat);
     const speedups = starts.map((r) => r.compile_cache_speedup);
     const figures = {
       functions: rows,
+      modules,
+      worstAnalyzeOverNft: slowest,
+      totalAnalyzeOverNft: totalOverNft,
+      analyzeNotSlowerThanNft: slowest <= 1,
+      worstRemoteEnvOverNft: Math.max(...rows.map((r) => r.remoteEnvOverNft)),
       first_calls: starts,
       compile_cache_speedup_min: Math.min(...speedups),
       compile_cache_speedup_max: Math.max(...speedups),
@@ -126,6 +171,15 @@ export default async function analyzerBench(args: string[]): Promise<BenchResult
           `${r.function.padEnd(40)}${pad(r.analyzeMs, 11)}${pad(r.packMs, 9)}${pad(r.bundleBytes, 10)}${pad(r.envBytes, 10)}${pad(r.archiveBytes, 10)}${pad(r.nftBytes, 10)}${pad(r.envOverNft.toFixed(3), 9)}${pad(`${r.bundleColdMs} / ${r.bundleCachedMs}`, 23)}`,
       ),
       `nft ms per module: ${Object.entries(figures.nftMs).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+      '',
+      `what remote() ships (bundle + files beside it) vs nft bytes`,
+      `${'function'.padEnd(40)}${pad('remote env B', 14)}${pad('files', 7)}${pad('nft B', 10)}${pad('env/nft', 9)}`,
+      ...rows.map((r) => `${r.function.padEnd(40)}${pad(r.remoteEnvBytes, 14)}${pad(r.remoteEnvFiles, 7)}${pad(r.nftBytes, 10)}${pad(r.remoteEnvOverNft.toFixed(3), 9)}`),
+      '',
+      `trellis analyze <module> vs @vercel/nft on the same module (medians of ${repeat}, alternating, same process)`,
+      `${'module'.padEnd(34)}${pad('analyze ms', 12)}${pad('nft ms', 9)}${pad('ratio', 8)}`,
+      ...modules.map((m) => `${m.module.padEnd(34)}${pad(m.analyzeMs, 12)}${pad(m.nftMs, 9)}${pad(m.analyzeOverNft.toFixed(3), 8)}`),
+      `slowest analyze/nft ratio: ${slowest.toFixed(3)} (bar <= 1: ${slowest <= 1 ? 'met' : 'NOT met'}); all modules together: ${totalOverNft.toFixed(3)}`,
       `heavy module: worst environment / nft bytes = ${worstHeavy.toFixed(3)} (bar <= 0.25: ${figures.heavyBarMet ? 'met' : 'NOT met'})`,
       '',
       `first calls on worker processes (heavy-app, median of ${repeat} for the second worker)`,

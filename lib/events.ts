@@ -21,6 +21,11 @@ export type ManagerEvent =
     worker?: string; result?: TaskOutcome | 'max-retries'; allocation?: ResourceAmounts;
     measured?: { wallTime: number } & Partial<ResourceAmounts>;
   }
-  | { type: 'category'; time: number; category: string; mode: string; allocation: Partial<ResourceAmounts> };
+  | { type: 'category'; time: number; category: string; mode: string; allocation: Partial<ResourceAmounts> }
+  /**
+   * A function's environment was made (once per environment): how many files go with its bundle, their
+   * bytes with the bundle's, and each place the analysis could not follow (`file:line:col: what was taken`).
+   */
+  | { type: 'environment'; time: number; function: string; hash: string; files: number; bytes: number; warnings: string[] };
 
 export type ManagerEventListener = (e: ManagerEvent) => void;

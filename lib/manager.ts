@@ -10,7 +10,8 @@ import { TaskFailedError } from './task-failure.js';
 import { OptionError, checkKnownKeys, checkNumber, checkObject, checkString, describeValue } from './options.js';
 import { Tunables } from './tunables.js';
 import { startLocal, type LocalOptions } from './local-pool.js';
-import type { ManagerEventListener } from './events.js';
+import type { ManagerEvent, ManagerEventListener } from './events.js';
+import type { ReadyEnvironment } from './function-shipment.js';
 import type { ManagerStatus } from './status.js';
 import { decodeError } from './protocol/payload.js';
 import type { Core, CoreOptions, CoreTaskRecord, DoneReport } from './core/types.js';
@@ -97,6 +98,7 @@ export class Manager {
   private readonly files = new FileStore();
   private readonly sentEnvs = new Set<string>();
   private readonly sentFiles = new Set<string>();
+  private readonly announcedEnvs = new Set<string>();
   private readonly tunables = new Tunables();
   private listeners: ManagerEventListener[] = [];
   private readonly logs: { close(): Promise<void> }[] = [];
@@ -382,7 +384,10 @@ export class Manager {
     if (task instanceof FunctionTask && !task.shipment.ready) {
       task.state = 'preparing';
       task.shipment.bundle().then(
-        () => { if (task.state === 'preparing') this.handOver(task); },
+        (env) => {
+          this.announceEnvironment(task.shipment.name, env);
+          if (task.state === 'preparing') this.handOver(task);
+        },
         (err: Error) => this.finish(task, 'environment-failure', undefined, err),
       );
       return;
@@ -410,7 +415,12 @@ export class Manager {
     if (t instanceof FunctionTask) {
       const b = t.shipment.ready!;
       if (!this.sentEnvs.has(b.hash)) {
-        this.core.addEnv(b.hash, b.code);
+        for (const f of b.files) {
+          if (this.sentFiles.has(f.hash)) continue;
+          this.core.addFile(f.hash, b.data.get(f.hash)!);
+          this.sentFiles.add(f.hash);
+        }
+        this.core.addEnv(b.hash, b.code, b.files.map((f) => ({ path: f.path, hash: f.hash, ...(f.executable ? { executable: true } : {}) })));
         this.sentEnvs.add(b.hash);
       }
       rec.wire = { kind: 'function', env: b.hash, exportName: b.exportName, args: t.argBytes! };
@@ -430,6 +440,18 @@ export class Manager {
     }
     if (this.port === null) void this.listen();
     this.core.add(rec);
+  }
+
+  /** Once per environment: what it carries, and every warning of its analysis, as an event and a log line. */
+  private announceEnvironment(name: string, env: ReadyEnvironment): void {
+    if (this.announcedEnvs.has(env.hash)) return;
+    this.announcedEnvs.add(env.hash);
+    for (const w of env.warnings) this.log(`trellis: remote(${name}): warning: ${w}`);
+    const e: ManagerEvent = { type: 'environment', time: Date.now() / 1000, function: name, hash: env.hash,
+      files: env.files.length, bytes: Buffer.byteLength(env.code) + env.files.reduce((n, f) => n + f.size, 0), warnings: env.warnings };
+    for (const l of this.listeners) {
+      try { l(e); } catch (err) { this.log(`trellis manager: an event listener failed: ${(err as Error).message}`); }
+    }
   }
 
   private onDone(d: DoneReport): void {

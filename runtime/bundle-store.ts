@@ -1,15 +1,19 @@
 // A worker node's environments: function bundles named by the sha256 of their code, each with the
-// V8 compile cache its threads write next to it. Contents are checked before they are kept and
+// V8 compile cache its threads write next to it; an environment that carries files is a folder named
+// by its hash, holding the bundle and its files (runtime/environment-dir.ts). Contents are checked before they are kept and
 // written under a temporary name then renamed, so no process ever runs unverified or half-written
 // code. With a size cap, the least recently used environments no task here is waiting for are
 // removed once the total passes it. "Recently used" is the bundle's mtime, touched as tasks start,
 // so the processes sharing a cache directory on a node agree; one used in the last `minIdleSeconds`
 // by any of them is kept (another process may be about to load it).
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleFormat } from '../analyzer/bundle-format.js';
+import { listFiles } from '../analyzer/list-files.js';
+import { environmentHash, type EnvFile } from '../lib/protocol/environment-files.js';
+import { bundleName, layOutEnvironment } from './environment-dir.js';
 import { lruVictims } from './lru-victims.js';
-import { hashMismatch, writeWhole } from './write-whole.js';
+import { writeWhole } from './write-whole.js';
 
 export interface BundleStoreOptions {
   dir: string;
@@ -30,6 +34,8 @@ export class BundleStore {
   private readonly minIdleMs: number;
   /** Path of each bundle known to be here, and when this process last marked it used. */
   private readonly known = new Map<string, { path: string; touched: number; checked: number }>();
+  /** Bytes of each environment folder, counted once (its compile caches are small beside its files). */
+  private readonly folderBytes = new Map<string, number>();
 
   constructor(options: BundleStoreOptions) {
     const cap = options.capacityMB ?? null;
@@ -50,7 +56,7 @@ export class BundleStore {
     }
     this.known.delete(hash);
     if (!HASH.test(hash)) return null;
-    for (const suffix of ['.cjs', '.mjs']) {
+    for (const suffix of ['.cjs', '.mjs', '/bundle.cjs', '/bundle.mjs']) {
       const path = join(this.dir, hash + suffix);
       if (existsSync(path)) {
         this.known.set(hash, { path, touched: 0, checked: now });
@@ -79,15 +85,20 @@ export class BundleStore {
   }
 
   /**
-   * Stores code under its hash and evicts what the cap requires, keeping the environments `inUse` names
-   * (asked only when there is a cap); returns an error message (and stores nothing) when the hash does not match.
+   * Stores an environment under its hash and evicts what the cap requires, keeping the environments `inUse`
+   * names (asked only when there is a cap); returns an error message (and stores nothing) when the hash does
+   * not match or a file's content is not on the node. `contentOf` gives the path of a file's content, or null.
    */
-  put(hash: string, code: string, inUse: () => Set<string>): string | null {
-    const problem = hashMismatch(hash, code);
-    if (problem) return problem;
+  put(hash: string, code: string, inUse: () => Set<string>, files: readonly EnvFile[] = [], contentOf: (hash: string) => string | null = () => null): string | null {
+    const actual = environmentHash(code, files);
+    if (actual !== hash) return `content hash mismatch: announced ${hash}, received environment hashes to ${actual}`;
+    const missing = files.filter((f) => contentOf(f.hash) === null);
+    if (missing.length > 0) return `${missing.length} of its files did not arrive (${missing.slice(0, 3).map((f) => f.path).join(', ')}${missing.length > 3 ? ', ...' : ''})`;
     if (this.pathOf(hash) === null) {
-      const path = join(this.dir, hash + (bundleFormat(code) === 'cjs' ? '.cjs' : '.mjs'));
-      writeWhole(path, code);
+      const format = bundleFormat(code);
+      let path: string;
+      if (files.length === 0) writeWhole((path = join(this.dir, hash + (format === 'cjs' ? '.cjs' : '.mjs'))), code);
+      else path = layOutEnvironment(this.dir, hash, code, format, files, (h) => contentOf(h)!);
       const now = Date.now();
       this.known.set(hash, { path, touched: now, checked: now });
     }
@@ -101,8 +112,22 @@ export class BundleStore {
     const victims = lruVictims(this.entries(), this.capacityBytes, this.minIdleMs, (hash) => keep.has(hash));
     for (const e of victims) {
       // The bundle first: a process that still finds it finds it whole; caches without it are junk.
-      for (const f of e.files) rmSync(join(this.dir, f), { force: true });
+      for (const f of e.files) {
+        const p = join(this.dir, f);
+        if (f !== e.hash) rmSync(p, { force: true });
+        else {
+          // A folder goes in one step (renamed away), so no process finds half of it.
+          const gone = join(this.dir, `.evicting-${f}-${process.pid}`);
+          try {
+            renameSync(p, gone);
+          } catch {
+            continue; // removed meanwhile by another process
+          }
+          rmSync(gone, { recursive: true, force: true });
+        }
+      }
       this.known.delete(e.hash);
+      this.folderBytes.delete(e.hash);
     }
     return victims.map((e) => e.hash);
   }
@@ -120,6 +145,19 @@ export class BundleStore {
       }
       let e = byHash.get(hash);
       if (!e) byHash.set(hash, (e = { hash, files: [], bytes: 0, usedMs: 0 }));
+      if (st.isDirectory()) {
+        if (name !== hash) continue;
+        let bundle;
+        try {
+          bundle = statSync(join(this.dir, name, bundleName(existsSync(join(this.dir, name, 'bundle.cjs')) ? 'cjs' : 'esm')));
+        } catch {
+          continue; // being removed by another process
+        }
+        e.files.unshift(name);
+        e.usedMs = bundle.mtimeMs;
+        e.bytes += this.sizeOf(hash);
+        continue;
+      }
       const isBundle = name.length === 68; // <hash>.cjs or <hash>.mjs
       if (isBundle) {
         e.files.unshift(name);
@@ -128,5 +166,17 @@ export class BundleStore {
       e.bytes += st.size;
     }
     return [...byHash.values()];
+  }
+
+  private sizeOf(hash: string): number {
+    let bytes = this.folderBytes.get(hash);
+    if (bytes === undefined) {
+      bytes = 0;
+      for (const f of listFiles(join(this.dir, hash))) {
+        try { bytes += statSync(f).size; } catch { /* removed meanwhile */ }
+      }
+      this.folderBytes.set(hash, bytes);
+    }
+    return bytes;
   }
 }

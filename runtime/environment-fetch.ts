@@ -4,6 +4,7 @@
 // never runs.
 import type { FunctionTaskSpec } from '../lib/protocol/messages.js';
 import type { BundleStore } from './bundle-store.js';
+import type { EnvFile } from '../lib/protocol/environment-files.js';
 
 export interface EnvironmentFetchHooks {
   /** Sends `env-request` for the hash to the manager. */
@@ -23,13 +24,21 @@ export class EnvironmentFetch {
 
   constructor(private readonly store: BundleStore, private readonly hooks: EnvironmentFetchHooks) {}
 
-  /** Stores a bundle the manager sent, keeping those `inUse` names through eviction; releases its waiting tasks. */
-  receive(hash: string, code: string, inUse: () => Set<string>): void {
-    const problem = this.store.put(hash, code, () => {
-      const keep = inUse();
-      for (const h of this.waiting.keys()) keep.add(h);
-      return keep;
-    });
+  /**
+   * Stores an environment the manager sent (its files' contents found by `contentOf`), keeping those `inUse`
+   * names through eviction; releases its waiting tasks.
+   */
+  receive(hash: string, code: string, inUse: () => Set<string>, files: readonly EnvFile[] = [], contentOf?: (hash: string) => string | null): void {
+    let problem: string | null;
+    try {
+      problem = this.store.put(hash, code, () => {
+        const keep = inUse();
+        for (const h of this.waiting.keys()) keep.add(h);
+        return keep;
+      }, files, contentOf);
+    } catch (err) {
+      problem = `it could not be laid out on this node: ${(err as Error).message}`; // a full disk, a read-only cache
+    }
     const w = this.waiting.get(hash);
     if (problem) {
       this.hooks.log(`trellis worker: refused environment ${hash}: ${problem}`);

@@ -13,6 +13,7 @@ import { detectResources } from './machine-resources.js';
 import { ContentCache } from './content-cache.js';
 import { BundleStore } from './bundle-store.js';
 import { EnvironmentFetch } from './environment-fetch.js';
+import { envFilesProblem } from '../lib/protocol/environment-files.js';
 import { FunctionPool } from './function-pool.js';
 import type { CommandReport } from './command-runner.js';
 import { CommandHost } from './command-host-client.js';
@@ -267,7 +268,13 @@ export class Worker {
 
   private onMessage(msg: AnyMessage): void {
     switch (msg.type) {
-      case 'env': return this.fetch.receive(msg.hash, msg.code, () => this.envsInUse());
+      case 'env': {
+        const problem = typeof msg.hash !== 'string' || typeof msg.code !== 'string'
+          ? '"env" expects a string hash and code' : envFilesProblem(msg.files);
+        if (problem) return this.conn?.fail(`bad frame: ${problem}`);
+        return this.fetch.receive(msg.hash, msg.code, () => this.envsInUse(), msg.files,
+          (h) => (this.files.has(h) ? this.files.pathOf(h) : null));
+      }
       case 'file': {
         const problem = this.files.put(msg.hash, msg.data);
         if (problem) this.log(`trellis worker: refused input file ${msg.hash}: ${problem}`);

@@ -44,7 +44,7 @@ port.on('message', (batch: ToDispatcher[]) => {
       case 'listen':
         core.listen().then((p) => post({ op: 'listening', port: p }), (err: Error) => post({ op: 'listen-failed', message: err.message }));
         break;
-      case 'env': core.addEnv(m.hash, m.code); break;
+      case 'env': core.addEnv(m.hash, m.code, m.files); break;
       case 'file': core.addFile(m.hash, m.data); break;
       case 'add': core.add(m.rec); break;
       case 'cancel': core.cancel(m.id); break;

@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Connection } from '../protocol/connection.js';
 import type { AnyMessage, Announce, TaskResult } from '../protocol/messages.js';
+import type { EnvFile } from '../protocol/environment-files.js';
 import { encodeError } from '../protocol/payload.js';
 import { TaskQueue } from '../task-queue.js';
 import { WorkerLink, type CoreTask } from '../worker-link.js';
@@ -40,7 +41,7 @@ export class InlineCore implements Core {
   private readonly pendingConns = new Set<Connection>();
   private readonly queue = new TaskQueue<CoreTask>();
   private readonly tasks = new Map<number, CoreTask>();
-  private readonly envs = new Map<string, string>();
+  private readonly envs = new Map<string, { code: string; files: EnvFile[] }>();
   private readonly files = new Map<string, Uint8Array>();
   private readonly execMean = new Map<string, { mean: number; n: number }>();
   private readonly categories = new Categories();
@@ -112,8 +113,8 @@ export class InlineCore implements Core {
     this.embedded = { worker, done };
   }
 
-  addEnv(hash: string, code: string): void {
-    this.envs.set(hash, code);
+  addEnv(hash: string, code: string, files: EnvFile[]): void {
+    this.envs.set(hash, { code, files });
   }
 
   addFile(hash: string, data: Uint8Array): void {
@@ -299,10 +300,7 @@ export class InlineCore implements Core {
     this.touched.add(w);
     const wire = t.wire;
     if (wire.kind === 'function') {
-      if (!w.envs.has(wire.env)) {
-        w.conn.queue({ type: 'env', hash: wire.env, code: this.envs.get(wire.env)! });
-        w.envs.add(wire.env);
-      }
+      if (!w.envs.has(wire.env)) this.queueEnv(w, wire.env, false);
       w.conn.queue({ type: 'task', kind: 'function', id: t.id, env: wire.env, exportName: wire.exportName, args: wire.args,
         resources: t.resources, wallTime: t.wallTime });
     } else {
@@ -454,13 +452,26 @@ export class InlineCore implements Core {
   }
 
   /** A worker refused an environment's copy or evicted it: send it once more (it counts its own tries). */
-  private resendEnv(w: WorkerLink, hash: string): void {
-    const code = this.envs.get(hash);
-    if (code === undefined) return w.conn.fail(`bad message: "env-request" expects the hash of an environment this manager sent, got ${hash}`);
+  private resendEnv(w: WorkerLink, hash: unknown): void {
+    if (typeof hash !== 'string' || !this.envs.has(hash)) {
+      return w.conn.fail(`bad message: "env-request" expects the hash of an environment this manager sent, got ${JSON.stringify(hash)}`);
+    }
     if (w.conn.unsentBytes > UNREAD_LIMIT) {
       return w.conn.fail(`worker ${w.name} asks for environments again with ${w.conn.unsentBytes} bytes it has not read yet`, 'too-slow-reader');
     }
-    w.conn.send({ type: 'env', hash, code });
+    this.queueEnv(w, hash, true);
+    w.conn.flush();
+  }
+
+  /** Queues an environment's files the worker lacks (all of them when it asked again), then the environment. */
+  private queueEnv(w: WorkerLink, hash: string, again: boolean): void {
+    const env = this.envs.get(hash)!;
+    for (const f of env.files) {
+      if (!again && w.files.has(f.hash)) continue;
+      w.conn.queue({ type: 'file', hash: f.hash, data: this.files.get(f.hash)! });
+      w.files.add(f.hash);
+    }
+    w.conn.queue({ type: 'env', hash, code: env.code, ...(env.files.length > 0 ? { files: env.files } : {}) });
     w.envs.add(hash);
   }
 

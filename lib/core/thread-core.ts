@@ -3,6 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Core, CoreOptions, CoreTaskRecord, DoneReport } from './types.js';
 import type { ManagerEvent } from '../events.js';
+import type { EnvFile } from '../protocol/environment-files.js';
 import type { ManagerStatus } from '../status.js';
 import type { FromDispatcher, ToDispatcher } from './thread-messages.js';
 
@@ -93,7 +94,7 @@ export class ThreadCore implements Core {
     });
   }
 
-  addEnv(hash: string, code: string): void { this.post({ op: 'env', hash, code }); }
+  addEnv(hash: string, code: string, files: EnvFile[]): void { this.post({ op: 'env', hash, code, files }); }
   addFile(hash: string, data: Uint8Array): void { this.post({ op: 'file', hash, data }); }
   add(rec: CoreTaskRecord): void { this.post({ op: 'add', rec }); }
   cancel(id: number): void { this.post({ op: 'cancel', id }); }

@@ -1,11 +1,12 @@
 // Messages between the application's thread and the dispatcher thread. Each postMessage carries a batch.
 import type { CoreTaskRecord, DoneReport } from './types.js';
+import type { EnvFile } from '../protocol/environment-files.js';
 import type { ManagerEvent } from '../events.js';
 import type { ManagerStatus } from '../status.js';
 
 export type ToDispatcher =
   | { op: 'listen' }
-  | { op: 'env'; hash: string; code: string }
+  | { op: 'env'; hash: string; code: string; files: EnvFile[] }
   | { op: 'file'; hash: string; data: Uint8Array }
   | { op: 'add'; rec: CoreTaskRecord }
   | { op: 'cancel'; id: number }

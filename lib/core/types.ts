@@ -2,6 +2,7 @@
 // can run in the application's thread or in a dispatcher thread of its own.
 import type { ResourceAmounts, SerializedError, TaskOutcome, TaskResult } from '../protocol/messages.js';
 import type { ManagerEvent } from '../events.js';
+import type { EnvFile } from '../protocol/environment-files.js';
 import type { ManagerStatus } from '../status.js';
 import type { ServerTls } from './tls-credentials.js';
 
@@ -60,7 +61,8 @@ export interface CoreOptions {
 /** The dispatch core: the server, the worker links, the queue and placement. */
 export interface Core {
   listen(): Promise<number>;
-  addEnv(hash: string, code: string): void;
+  /** An environment: its bundle and the files laid out beside it (their contents given by addFile first). */
+  addEnv(hash: string, code: string, files: EnvFile[]): void;
   addFile(hash: string, data: Uint8Array): void;
   add(rec: CoreTaskRecord): void;
   cancel(id: number): void;

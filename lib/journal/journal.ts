@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 import { serialize } from 'node:v8';
-import type { FunctionBundle } from '../../analyzer/bundle-function.js';
+import type { ReadyEnvironment } from '../function-shipment.js';
 import type { ResolvedTaskOptions } from '../task-options.js';
 import { JournalWriter } from './journal-writer.js';
 import { ContentCopies } from './content-copies.js';
@@ -23,7 +23,7 @@ export class Journal {
   readonly copies: ContentCopies;
   private readonly writer: JournalWriter;
   /** Template ids by bundle, then by options object (both shared by every call of one remote() function). */
-  private readonly templates = new WeakMap<FunctionBundle, Map<ResolvedTaskOptions, number>>();
+  private readonly templates = new WeakMap<ReadyEnvironment, Map<ResolvedTaskOptions, number>>();
   private nextTemplate: number;
 
   /** Opens (or creates) a journal; what it held comes back in `state`, and the file is rewritten with only that. */
@@ -48,7 +48,7 @@ export class Journal {
     this.nextTemplate = nextTemplate;
   }
 
-  submittedFunction(id: number, opts: ResolvedTaskOptions, bundle: FunctionBundle, name: string, args: Uint8Array): void {
+  submittedFunction(id: number, opts: ResolvedTaskOptions, bundle: ReadyEnvironment, name: string, args: Uint8Array): void {
     let byOpts = this.templates.get(bundle);
     if (!byOpts) {
       byOpts = new Map();
@@ -58,7 +58,13 @@ export class Journal {
     if (tid === undefined) {
       tid = this.nextTemplate++;
       byOpts.set(opts, tid);
-      this.copies.keep('env', bundle.hash, bundle.code);
+      // The environment: its code and file list as one copy, each file as a copy of its own.
+      const files = bundle.files.map((f) => ({ path: f.path, hash: f.hash, ...(f.executable ? { executable: true } : {}) }));
+      for (const f of files) {
+        const data = bundle.data.get(f.hash);
+        if (data) this.copies.keep('file', f.hash, data);
+      }
+      this.copies.keep('env', bundle.hash, JSON.stringify({ code: bundle.code, files }));
       this.writer.append(templateLine(tid, { kind: 'function', opts, env: bundle.hash, exportName: bundle.exportName, name }));
     }
     this.writer.append(functionLine(id, tid, args));

@@ -1,7 +1,8 @@
 // Turns a journal's records back into tasks: unfinished ones to queue again, finished ones to hand back.
 import { deserialize } from 'node:v8';
 import { FunctionTask, CommandTask, type Task } from '../task.js';
-import type { Shipment } from '../function-shipment.js';
+import type { ReadyEnvironment, Shipment } from '../function-shipment.js';
+import type { EnvFile } from '../protocol/environment-files.js';
 import type { FileStore } from '../file-store.js';
 import { decodeError } from '../protocol/payload.js';
 import type { ContentCopies } from './content-copies.js';
@@ -41,7 +42,10 @@ function functionTask(line: string, state: JournalState, copies: ContentCopies, 
   if (!template) throw new Error(`journal: task line refers to template ${tid}, which the journal does not hold`);
   let shipment = shipments.get(tid);
   if (!shipment) {
-    const ready = { hash: template.env, code: copies.readEnv(template.env), exportName: template.exportName };
+    const env = JSON.parse(copies.readEnv(template.env)) as { code: string; files: EnvFile[] };
+    const data = new Map<string, Uint8Array>(env.files.map((f) => [f.hash, copies.readFile(f.hash)]));
+    const files = env.files.map((f) => ({ ...f, source: '', size: data.get(f.hash)!.byteLength, mtimeMs: 0 }));
+    const ready: ReadyEnvironment = { hash: template.env, code: env.code, exportName: template.exportName, files, data, warnings: [] };
     const s: Shipment = { name: template.name, ready, bundle: () => Promise.resolve(ready) };
     shipment = s;
     shipments.set(tid, s);

@@ -1,4 +1,5 @@
 // Every message that crosses the wire. Bodies are V8-serialized objects with a string `type`.
+import type { EnvFile } from './environment-files.js';
 
 /** A worker runs tasks; a status client (trellis status, the factory) only asks what the manager is doing. */
 export type Role = 'manager' | 'worker' | 'status';
@@ -47,8 +48,11 @@ export interface Announce {
  * that loses it stops its tasks) and which held tasks it adopts (the worker stops and forgets the others). */
 export interface Session { type: 'session'; journal: string | null; adopt: number[] }
 
-/** An environment bundle: code (CommonJS or ESM, its first line says which) named by the sha256 of its bytes. */
-export interface EnvMessage { type: 'env'; hash: string; code: string }
+/**
+ * An environment: its bundle's code (CommonJS or ESM, its first line says which) and the files laid out
+ * beside it, each sent before as a `file` message; named by environmentHash (environment-files.ts).
+ */
+export interface EnvMessage { type: 'env'; hash: string; code: string; files?: EnvFile[] }
 /** A worker asks for an environment again: it refused the copy it got, or evicted it from its cache. */
 export interface EnvRequest { type: 'env-request'; hash: string }
 /** An input file's content, named by its sha256. */

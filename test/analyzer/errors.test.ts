@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { bundleFunction } from '../../analyzer/bundle-function.js';
 import { AnalyzerError } from '../../analyzer/errors.js';
 import { extractFunction, type FunctionRef } from '../../analyzer/extract-function.js';
-import { appsBasic, removeDir, writeTree } from './support.js';
+import { appsBasic, freshDir, loadBundle, removeDir, writeTree } from './support.js';
 
 const appFile = join(appsBasic, 'app.js');
 
@@ -101,15 +101,22 @@ describe('analyzer: errors', () => {
     rejects({ file: join(dir, 'm.js'), source: 'function useI() { return i; }', name: 'useI' }, 'TRELLIS_UNSUPPORTED_BINDING', /'i'.*m\.js:1:10/);
   });
 
-  it('names an unresolvable import and the importing file', async () => {
-    const dir = tree({ 'm.js': "import missing from 'no-such-package-for-trellis';\nexport function f() { return missing(); }\n" });
-    const ex = extractFunction({ file: join(dir, 'm.js'), source: 'function f() { return missing(); }', name: 'f' });
-    await assert.rejects(bundleFunction(ex), (err: unknown) => {
-      assert.ok(err instanceof AnalyzerError);
-      assert.equal(err.code, 'TRELLIS_UNRESOLVED_IMPORT');
-      assert.match(err.message, /'no-such-package-for-trellis' imported by .*m\.js:1:21/);
-      return true;
+  it('ships a function with an unresolvable import, warns with file:line:col, and fails clearly on the worker if it is reached', async () => {
+    const dir = tree({
+      'package.json': '{"type":"module"}',
+      'm.js': "import missing from 'no-such-package-for-trellis';\nexport function f() { return missing(); }\n",
     });
+    const ex = extractFunction({ file: join(dir, 'm.js'), source: 'function f() { return missing(); }', name: 'f' });
+    const bundle = await bundleFunction(ex);
+    assert.equal(bundle.warnings.length, 1);
+    assert.match(bundle.warnings[0]!, /^m\.js:1:21: import 'no-such-package-for-trellis' does not resolve: package 'no-such-package-for-trellis' is not installed/);
+    const cache = freshDir('unresolved');
+    try {
+      await assert.rejects(async () => (await loadBundle(cache, bundle))(),
+        /Cannot find module 'no-such-package-for-trellis' imported by m\.js:1:21: it did not resolve when the function was shipped/);
+    } finally {
+      removeDir(cache);
+    }
   });
 
   it('refuses a bundle that would import the function module back', async () => {

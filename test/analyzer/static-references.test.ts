@@ -24,19 +24,19 @@ describe('analyzer: static references', () => {
     assert.deepEqual(paths("resolve(import.meta.dirname, 'a.txt')"), [join(dir, 'lib/a.txt')]);
     assert.deepEqual(paths("join(dirname(fileURLToPath(import.meta.url)), '..', 'root.txt')"), [join(dir, 'root.txt')]);
     assert.deepEqual(paths("__dirname + '/a.txt'"), [join(dir, 'lib/a.txt')]);
-    assert.deepEqual(paths('path.join(__dirname, name)'), [], 'a computed part is not static');
+    assert.deepEqual(paths("path.join(__dirname, 'sub', name)"), [join(dir, 'lib/sub/b.txt')], 'a computed part is a glob over what exists');
   });
 
   it('finds fs reads of literal paths relative to the project root, and warns about absolute ones', () => {
     const r = scan("fs.readFileSync('root.txt'); readFile(`lib/a.txt`, cb); readFileSync('/etc/hostname');");
     assert.deepEqual(r.data.map((d) => d.path), [join(dir, 'root.txt'), join(dir, 'lib/a.txt')]);
-    assert.match(r.warnings[0]!.message, /absolute path \/etc\/hostname, which is not packed/);
+    assert.match(r.warnings[0]!.message, /absolute path \/etc\/hostname, which is not shipped/);
   });
 
   it('warns about a static path that does not exist', () => {
     const r = scan("const u = new URL('./missing.txt', import.meta.url);");
     assert.deepEqual(r.data, []);
-    assert.match(r.warnings[0]!.message, /static path lib\/missing\.txt does not exist/);
+    assert.match(r.warnings[0]!.message, /names lib\/missing\.txt, which does not exist/);
   });
 
   it('warns about computed import() and require() with line and column, not literal ones', () => {
@@ -57,7 +57,7 @@ describe('analyzer: static references', () => {
 
   it('leaves a module that declares its own __dirname to that declaration', () => {
     const r = scan("const __dirname = dirname(fileURLToPath(import.meta.url));\nreadFileSync(join(__dirname, 'a.txt'));");
-    assert.deepEqual(r.data.map((d) => d.path), [join(dir, 'lib/a.txt')]);
+    assert.deepEqual(r.data.map((d) => d.path), [join(dir, 'lib/a.txt')], 'its own folder is its code, not data');
     assert.deepEqual(r.relocations.map((x) => x.as), ['url']);
   });
 

@@ -5,10 +5,12 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Manager, remote } from '../../lib/index.js';
 import { Worker } from '../../runtime/worker.js';
 import { startWorker, stopAllWorkers, until } from '../helpers/worker-process.js';
+import { PROJECT_ROOT } from '../helpers/paths.js';
 
 function square(x: number): number {
   return x * x;
@@ -97,8 +99,8 @@ describe('the worker environment cache', function () {
     const hash = bundle.slice(0, 64);
     assert.equal(await hi('bo'), 'hello bo'); // square's bundle is evicted now
     // The manager's copy goes bad (as a corrupted transfer would): the worker must not run it.
-    const core = (manager as unknown as { core: { envs: Map<string, string> } }).core;
-    core.envs.set(hash, 'module.exports = { __trellis_fn: () => "tampered code ran" };');
+    const core = (manager as unknown as { core: { envs: Map<string, { code: string; files: [] }> } }).core;
+    core.envs.set(hash, { code: 'module.exports = { __trellis_fn: () => "tampered code ran" };', files: [] });
     await assert.rejects(sq(4), (err: Error & { result?: string }) => {
       assert.match(err.message, /did not arrive intact.*content hash mismatch.*its code was not run/s);
       return true;
@@ -115,7 +117,8 @@ describe('the worker environment cache', function () {
     await until(() => manager.status().workers.length === 1, 20_000, 'the first worker');
     const url = await where();
     const [bundle] = bundlesIn(envs);
-    assert.equal(url, `file://${join(envs, bundle)}`, 'import.meta.url is the bundle on the worker');
+    // import.meta.url names the module's place in the environment (files/<its project path>), beside the bundle.
+    assert.equal(url, `file://${join(envs, 'files', relative(PROJECT_ROOT, fileURLToPath(import.meta.url)))}`);
     const caches = readdirSync(envs).filter((f) => f.startsWith(bundle) && f.endsWith('.cache'));
     assert.equal(caches.length, 1, `one compile cache next to the bundle, got ${readdirSync(envs).join(', ')}`);
     const cache = join(envs, caches[0]);
