@@ -9,6 +9,7 @@ import { allocateCommand } from './allocate-command.js';
 import { analyzeCommand } from './analyze-command.js';
 import { packCommand } from './pack-command.js';
 import { runCommand } from './run-command.js';
+import { replCommand } from './repl-command.js';
 
 const program = new Command('trellis')
   .description('run JavaScript functions and commands on a pool of workers')
@@ -20,7 +21,8 @@ const program = new Command('trellis')
   .addCommand(allocateCommand())
   .addCommand(analyzeCommand())
   .addCommand(packCommand())
-  .addCommand(runCommand());
+  .addCommand(runCommand())
+  .addCommand(replCommand());
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`trellis: ${err.message}`);
