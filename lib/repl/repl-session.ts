@@ -79,10 +79,10 @@ export class ReplSession {
       if (word === 'catalog') return this.fetch(word, () => this.fetchCatalog());
       const status = /^status(?:\s+(\S*))?$/.exec(word);
       if (status) return this.fetch(word, () => this.fetchStatus(status[1] ?? ''));
-    } else if (line.trim() === '') {
-      end = true;
     }
-    this.pending.push(line);
+    // An empty line ends a pending expression (it is evaluated as it is, and its error points into it).
+    if (this.pending.length > 0 && line.trim() === '') end = true;
+    else this.pending.push(line);
     const text = this.pending.join('\n');
     let node;
     try {
