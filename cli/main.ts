@@ -10,6 +10,7 @@ import { analyzeCommand } from './analyze-command.js';
 import { packCommand } from './pack-command.js';
 import { runCommand } from './run-command.js';
 import { replCommand } from './repl-command.js';
+import { catalogCommand, catalogQueryCommand } from './catalog-command.js';
 
 const program = new Command('trellis')
   .description('run JavaScript functions and commands on a pool of workers')
@@ -22,7 +23,9 @@ const program = new Command('trellis')
   .addCommand(analyzeCommand())
   .addCommand(packCommand())
   .addCommand(runCommand())
-  .addCommand(replCommand());
+  .addCommand(replCommand())
+  .addCommand(catalogCommand())
+  .addCommand(catalogQueryCommand());
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`trellis: ${err.message}`);

@@ -23,6 +23,7 @@ import { startDashboard } from './dashboard/server.js';
 import { workersSummary, type WorkersGroup } from './dashboard/workers-summary.js';
 import { mapRemote, type MapOptions } from './map.js';
 import { ThreadCore } from './core/thread-core.js';
+import { catalogOption, startCatalogReporter, type CatalogReportOptions, type CatalogReporter } from './catalog/catalog-reporter.js';
 
 export type { ManagerStatus, WorkerStatus } from './status.js';
 
@@ -44,10 +45,13 @@ export interface ManagerOptions {
   performanceLog?: string | { path: string; interval?: number };
   /** Serve a live dashboard and /metrics on this port (loopback), or { port, host }. */
   dashboard?: number | { port: number; host?: string };
+  /** Advertise this manager (its `name` is the project) to a catalog: "HOST:PORT" or { address, password,
+   * interval }. Default: TRELLIS_CATALOG (password TRELLIS_CATALOG_PASSWORD) when a name is given. */
+  catalog?: string | CatalogReportOptions | null;
 }
 
 const MANAGER_OPTION_KEYS = ['host', 'port', 'password', 'name', 'log', 'dispatch', 'transactionLog', 'performanceLog',
-  'dashboard'] as const;
+  'dashboard', 'catalog'] as const;
 
 /** @internal Options only Manager.local() sets. */
 export interface ManagerInternals {
@@ -79,6 +83,8 @@ export class Manager {
   private readonly logs: { close(): Promise<void> }[] = [];
   private readonly dashboardAt: { port: number; host?: string } | null;
   private dashboard: { port: number; url: string; close(): Promise<void> } | null = null;
+  private readonly catalogAt: { host: string; options: CatalogReportOptions } | null;
+  private catalogReporter: CatalogReporter | null = null;
 
   constructor(options: ManagerOptions = {}, internals: ManagerInternals = {}) {
     const o = checkObject('new Manager()', options);
@@ -97,6 +103,8 @@ export class Manager {
     this.dispatchMode = (o.dispatch as 'thread' | 'inline' | undefined) ?? 'inline';
     const sink = o.log as ManagerOptions['log'];
     this.log = sink === false ? () => {} : sink ?? ((line: string) => console.error(line));
+    const catalog = catalogOption(o.catalog, o.name !== undefined);
+    this.catalogAt = catalog ? { host, options: catalog } : null;
     const coreOptions: CoreOptions = { host, port, password, name: this.name, embeddedWorker: internals.embeddedWorker };
     this.core = this.dispatchMode === 'thread' ? new ThreadCore(coreOptions) : new InlineCore(coreOptions);
     this.core.onDone = (d) => this.onDone(d);
@@ -146,6 +154,7 @@ export class Manager {
     this.listening ??= this.core.listen().then(async (p) => {
       this.port = p;
       if (this.dashboardAt) this.dashboard = await startDashboard(this, this.dashboardAt.port, this.dashboardAt.host);
+      if (this.catalogAt) this.catalogReporter = startCatalogReporter(this, this.catalogAt.host, this.catalogAt.options, this.log);
       return p;
     });
     return this.listening;
@@ -270,6 +279,7 @@ export class Manager {
     for (const t of [...this.unfinished.values()]) this.finish(t, 'cancelled', 'the manager was closed');
     for (const resolve of this.waiters) resolve(null);
     this.waiters = [];
+    await this.catalogReporter?.stop();
     await this.core.close();
     await Promise.all([...this.logs.map((l) => l.close()), this.dashboard?.close()]);
   }
