@@ -1,5 +1,5 @@
 // A real manager process for the catalog tests: named, advertised to the catalog in TRELLIS_CATALOG, with
-// `count` command tasks waiting. It prints "port N", and exits once every task is done (its work finished).
+// `count` command tasks waiting. It prints "port N", and "finished" once every task is done, then closes.
 import { Manager, CommandTask } from '../../lib/index.js';
 
 const [project = 'test', countText = '2', seconds = '0'] = process.argv.slice(2);
@@ -14,5 +14,5 @@ while (done < Number(countText)) {
   done++;
   console.log(`done ${t.id} ${t.state}`);
 }
-await manager.close();
 console.log('finished');
+await manager.close();
