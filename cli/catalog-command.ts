@@ -3,7 +3,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { startCatalog } from '../lib/catalog/catalog-server.js';
 import { catalogAddress, queryCatalog } from '../lib/catalog/catalog-client.js';
-import { evaluateJx, jxToString, JxError, parseJx } from '../lib/jx/index.js';
+import { evaluateJx, jxToString, JxError } from '../lib/jx/index.js';
+import { jxOption } from './jx-option.js';
 import { nonNegative, positive } from './parse-values.js';
 import { readPasswordFile } from './password-file.js';
 import Table from 'cli-table3';
@@ -12,14 +13,6 @@ function port(raw: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port expects an integer from 0 to 65535, got "${raw}"`);
   return n;
-}
-
-/** A JX option checked when it is given, so a typo is reported with its column before anything is asked. */
-export function jxOption(name: string) {
-  return (raw: string): string => {
-    try { parseJx(raw); } catch (err) { throw new InvalidArgumentError(`${name} expects a JX expression: ${err instanceof JxError ? err.display() : (err as Error).message}`); }
-    return raw;
-  };
 }
 
 export function catalogCommand(): Command {
@@ -58,7 +51,11 @@ export function catalogQueryCommand(): Command {
       if (!at) throw new Error('expected the catalog address: give --catalog HOST:PORT or set TRELLIS_CATALOG');
       const records = await queryCatalog({ ...at, where: o.where as string | undefined, timeout: o.timeout as number });
       if (o.select) {
-        console.log(jxToString(evaluateJx(o.select as string, { records: records as never }), o.json ? 2 : 0));
+        try {
+          console.log(jxToString(evaluateJx(o.select as string, { records: records as never }), o.json ? 2 : 0));
+        } catch (err) {
+          throw err instanceof JxError ? new Error(err.display()) : err;
+        }
         return;
       }
       if (o.json) { console.log(JSON.stringify(records, null, 2)); return; }

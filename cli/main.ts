@@ -11,6 +11,7 @@ import { packCommand } from './pack-command.js';
 import { runCommand } from './run-command.js';
 import { replCommand } from './repl-command.js';
 import { catalogCommand, catalogQueryCommand } from './catalog-command.js';
+import { queryCommand } from './query-command.js';
 
 const program = new Command('trellis')
   .description('run JavaScript functions and commands on a pool of workers')
@@ -25,7 +26,8 @@ const program = new Command('trellis')
   .addCommand(runCommand())
   .addCommand(replCommand())
   .addCommand(catalogCommand())
-  .addCommand(catalogQueryCommand());
+  .addCommand(catalogQueryCommand())
+  .addCommand(queryCommand());
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`trellis: ${err.message}`);

@@ -1,6 +1,7 @@
 // The dispatch core: accepts workers, keeps the queue, places each task where it fits, takes results back
 // and puts a lost worker's tasks back in the queue. It runs wherever it is created: in the application's
 // thread, or in a dispatcher thread (dispatch-thread.ts).
+import { answerStatusQuery } from '../status-query.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -389,7 +390,8 @@ export class InlineCore implements Core {
     conn.onMessage = (msg: AnyMessage) => {
       if (conn.peerHello?.role === 'status') {
         if (msg.type !== 'status-request') return conn.fail(`bad frame: a status client may only send "status-request", got "${msg.type}"`);
-        conn.send({ type: 'status-reply', status: msg.tasks ? { ...this.status(), taskList: this.taskList() } : this.status() });
+        const status = msg.tasks ? { ...this.status(), taskList: this.taskList() } : this.status();
+        conn.send({ type: 'status-reply', ...answerStatusQuery(status, msg.where, msg.select) });
         return;
       }
       if (link) {
