@@ -113,6 +113,22 @@ describe('trellis catalog', function () {
     assert.equal(left!.tasks_waiting, 2);
   });
 
+  it('the factory follows a project by name: its workers find the manager through the catalog', async function () {
+    const fac = startManager('factory-proj', 2, env);
+    await fac.port;
+    await waitFor('factory-proj listed', async () => (await live()).includes('factory-proj'));
+    const factory = startServer(['factory', '--batch', 'local', '--manager-name', '^factory-', '--interval', '0.5', '--timeout', '5',
+      '--max-workers', '1', '--cores', '1', '--memory', '500', '--scratch-dir', join(dir, 'factory')], env);
+    started.push(factory.child);
+    outputs.push(() => `factory: ${factory.output()}`);
+    await waitFor('factory-proj finished', () => /finished/.test(fac.output()));
+    assert.match(factory.output(), /for project "\^factory-"/);
+    assert.match(factory.output(), /submitted 1/);
+    process.kill(factory.child.pid!, 'SIGTERM');
+    assert.equal(await factory.exited, 0);
+    assert.match(factory.output(), /cancelled \d+ job\(s\)/);
+  });
+
   it('forgets a manager that stops reporting', async function () {
     const short = await startCatalog(['--port', '0', '--lifetime', '1']);
     const doomed = startManager('doomed', 1, { ...process.env, TRELLIS_CATALOG: `127.0.0.1:${short.port}` });
