@@ -17,6 +17,8 @@ export interface CatalogOptions {
   snapshot?: string | null;
   /** Largest update body accepted, in bytes. Default 65536. */
   maxUpdateSize?: number;
+  /** Most managers kept; updates for new ones past it are refused (old ones still refresh). Default 10,000. */
+  maxRecords?: number;
   /** Steps a query's condition may take over all records. Default 10,000,000. */
   maxQuerySteps?: number;
   log?: (line: string) => void;
@@ -53,6 +55,9 @@ export async function startCatalog(o: CatalogOptions = {}): Promise<CatalogServe
     if (typeof record === 'string') return refuse(res, 400, `bad update: ${record}`, peer);
     // Workers connect where the update came from, unless the manager named an address it listens on.
     record.address ??= peer;
+    if (record.gone !== true && !store.has(record) && store.size >= (o.maxRecords ?? 10_000)) {
+      return refuse(res, 503, `the catalog keeps at most ${o.maxRecords ?? 10_000} managers and is full`, peer);
+    }
     if (record.gone === true) store.remove(record);
     else store.put(record);
     counts.accepted++;

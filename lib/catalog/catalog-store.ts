@@ -37,6 +37,8 @@ export class CatalogStore {
 
   get size(): number { return this.records.size; }
 
+  has(record: { address: string; port: number }): boolean { return this.records.has(keyOf(record)); }
+
   /** Writes the snapshot now (at close). */
   flush(): void {
     if (this.writeTimer) { clearTimeout(this.writeTimer); this.writeTimer = null; }
