@@ -1,5 +1,6 @@
 // Separate `trellis worker` processes on loopback: sharing a queue, losing a worker, authentication,
 // bad frames, command tasks with files, and packing a big worker.
+import { PROTOCOL_VERSION } from '../../lib/protocol/version.js';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { execFileSync } from 'node:child_process';
@@ -112,7 +113,7 @@ describe('trellis worker processes over TCP', function () {
     const header = Buffer.alloc(4);
     header.writeUInt32BE(body.length);
     await new Promise<void>((resolve) => { s.on('close', () => resolve()); s.on('error', () => {}); s.write(Buffer.concat([header, body])); });
-    assert.ok(logs.some((l) => /protocol mismatch: expected trellis version 1, peer speaks trellis version 999/.test(l)), logs.join('\n'));
+    assert.ok(logs.some((l) => new RegExp(`protocol mismatch: expected trellis version ${PROTOCOL_VERSION}, peer speaks trellis version 999`).test(l)), logs.join('\n'));
   });
 
   it('gives tasks with GPUs distinct device ids in CUDA_VISIBLE_DEVICES', async () => {
