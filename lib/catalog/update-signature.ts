@@ -18,8 +18,12 @@ function mac(password: string, timestamp: string, nonce: string, body: string): 
   return createHmac('sha256', password).update(`${timestamp}\n${nonce}\n`).update(body).digest('hex');
 }
 
+/** Most nonces remembered: past it (over a million signed updates in ten minutes) updates wait for room. */
+const MAX_NONCES = 1_000_000;
+
 /** Remembers the nonces of the signature window so each signed update is accepted once. */
 export class UpdateVerifier {
+  /** nonce → until when it matters, in arrival order (so the oldest come first). */
   private readonly seen = new Map<string, number>();
 
   constructor(private readonly password: string) {}
@@ -41,13 +45,17 @@ export class UpdateVerifier {
     if (Math.abs(skew) > SIGNATURE_WINDOW) return `the update is signed ${Math.round(Math.abs(skew))} s ${skew < 0 ? 'in the past' : 'in the future'} (at most ${SIGNATURE_WINDOW} s allowed): check the clocks`;
     this.prune(now);
     if (this.seen.has(nonce)) return 'this update was already received (a replayed nonce)';
+    if (this.seen.size >= MAX_NONCES) return `too many signed updates in the last ${2 * SIGNATURE_WINDOW} s (${MAX_NONCES}); try again later`;
     this.seen.set(nonce, Number(timestamp) + SIGNATURE_WINDOW);
     return null;
   }
 
+  /** Forgets the nonces whose timestamps are now refused anyway; stops at the first still in the window. */
   private prune(now: number): void {
-    if (this.seen.size < 1024) return;
-    for (const [nonce, until] of this.seen) if (until < now - SIGNATURE_WINDOW) this.seen.delete(nonce);
+    for (const [nonce, until] of this.seen) {
+      if (until >= now - SIGNATURE_WINDOW) break;
+      this.seen.delete(nonce);
+    }
   }
 }
 
