@@ -179,7 +179,8 @@ describe('trellis catalog', function () {
     process.kill(catalog.child.pid!, 'SIGTERM');
     assert.equal(await catalog.exited, 0);
     ({ server: catalog } = await startCatalog(['--port', String(port), '--password-file', pwFile, '--snapshot', snapshot, '--lifetime', '60']));
-    assert.match(catalog.output(), /live record\(s\) restored from/);
+    // Said on stderr, which may be read after stdout's "listening".
+    await waitFor('the snapshot restored', () => /live record\(s\) restored from/.test(catalog.output()));
     assert.ok((await live()).includes('signed'));
   });
 });
