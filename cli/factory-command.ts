@@ -12,6 +12,34 @@ import type { BatchSystem } from '../lib/factory/batch-system.js';
 import { createProgress } from '../lib/progress.js';
 import { hostPort, nonNegative } from './parse-values.js';
 import { addLinkOptions, linkSettings, linkArgv } from './link-options.js';
+import { catalogAddress } from '../lib/catalog/catalog-client.js';
+import { checkProjectPattern, findManagers } from '../lib/catalog/find-managers.js';
+
+/** --manager-name: the workers find managers themselves; the backlog is the busiest matching manager's. */
+function managerByName(o: Record<string, unknown>) {
+  if (o.managerName === undefined) {
+    if (!o.manager) throw new InvalidArgumentError('expected --manager HOST:PORT or --manager-name REGEX');
+    return null;
+  }
+  if (o.manager) throw new InvalidArgumentError('expected either --manager or --manager-name, got both');
+  const pattern = o.managerName as string;
+  checkProjectPattern(pattern);
+  const catalog = catalogAddress(o.catalog as string | undefined);
+  if (!catalog) throw new InvalidArgumentError('--manager-name needs a catalog: give --catalog HOST:PORT or set TRELLIS_CATALOG');
+  return {
+    target: { host: '', port: 0 },
+    workerArgs: ['--manager-name', pattern, '--catalog', `${catalog.host}:${catalog.port}`],
+    /** Points `manager` at the matching manager with the most waiting tasks; false when none is live. */
+    async choose(manager: { host: string; port: number }, log: (line: string) => void): Promise<boolean> {
+      let found;
+      try { found = await findManagers(catalog, pattern); } catch (err) { log(`trellis factory: ${(err as Error).message}`); return false; }
+      if (found.length === 0) { log(`trellis factory: no live manager of project "${pattern}"; holding`); return false; }
+      manager.host = found[0]!.address;
+      manager.port = found[0]!.port;
+      return true;
+    },
+  };
+}
 
 const CLI_MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 
@@ -27,7 +55,9 @@ export function factoryCommand(): Command {
   return addLinkOptions(new Command('factory'))
     .description('submit and cancel workers on a batch system to follow a manager\'s backlog')
     .addOption(new Option('--batch <type>', 'where workers run').choices(['slurm', 'local']).makeOptionMandatory())
-    .requiredOption('--manager <host:port>', 'the manager the workers serve', hostPort)
+    .option('--manager <host:port>', 'the manager the workers serve', hostPort)
+    .option('--manager-name <regex>', 'instead of --manager: serve the live managers whose project matches, found through the catalog')
+    .option('--catalog <host:port>', 'the catalog for --manager-name (default: TRELLIS_CATALOG)')
     .option('--min-workers <n>', 'workers kept even with no backlog', nonNegative('--min-workers', true), 0)
     .option('--max-workers <n>', 'never more workers than this', nonNegative('--max-workers', true), 10)
     .option('--workers-per-cycle <n>', 'at most this many submitted per cycle', positiveInt('--workers-per-cycle'), 5)
@@ -42,7 +72,8 @@ export function factoryCommand(): Command {
     .option('-E, --extra-options <options>', 'extra options for each `trellis worker`, e.g. "--cache-dir /scratch/t"')
     .option('-S, --scratch-dir <dir>', 'where job scripts and worker logs go (must be visible to the compute nodes)')
     .action(async (o: Record<string, unknown>) => {
-      const addr = o.manager as { host: string; port: number };
+      const byName = managerByName(o);
+      const addr = byName?.target ?? o.manager as { host: string; port: number };
       const min = o.minWorkers as number;
       const max = o.maxWorkers as number;
       if (max < min) throw new InvalidArgumentError(`--max-workers (${max}) must be at least --min-workers (${min})`);
@@ -57,7 +88,7 @@ export function factoryCommand(): Command {
         ? new SlurmBatch(scratch, `trellis-worker-${tag}`, split(o.batchOptions))
         : new LocalBatch(scratch);
       const shape = { cores: o.cores as number, memory: o.memory as number, disk: (o.disk as number | undefined) ?? null, gpus: o.gpus as number };
-      const argv = [process.execPath, CLI_MAIN, 'worker', `${addr.host}:${addr.port}`, '--cores', String(shape.cores),
+      const argv = [process.execPath, CLI_MAIN, 'worker', ...(byName?.workerArgs ?? [`${addr.host}:${addr.port}`]), '--cores', String(shape.cores),
         '--memory', String(shape.memory), '--gpus', String(shape.gpus), '--idle-timeout', String(o.timeout)];
       if (shape.disk !== null) argv.push('--disk', String(shape.disk));
       // Workers get the same password file and TLS settings (paths made absolute: jobs start elsewhere).
@@ -66,12 +97,14 @@ export function factoryCommand(): Command {
       argv.push(...split(o.extraOptions));
 
       const bar = createProgress({ label: 'tasks done', total: 0 });
+      // With --manager-name the manager asked about the backlog is re-chosen from the catalog at each cycle.
+      const manager = { ...addr, ...link };
       const factory = new WorkerFactory({
-        batch, manager: { ...addr, ...link }, minWorkers: min, maxWorkers: max,
+        batch, manager, minWorkers: min, maxWorkers: max,
         workersPerCycle: o.workersPerCycle as number, tasksPerWorker: (o.tasksPerWorker as number | undefined) || Math.max(1, shape.cores),
         shape, job: { argv, namePrefix: `trellis-${tag}-` }, log: (line) => bar.log(line),
       });
-      bar.log(`trellis factory: ${batch.name} workers of ${shape.cores} cores, ${shape.memory} MB for ${addr.host}:${addr.port}, ` +
+      bar.log(`trellis factory: ${batch.name} workers of ${shape.cores} cores, ${shape.memory} MB for ${byName ? `project "${o.managerName as string}"` : `${addr.host}:${addr.port}`}, ` +
         `${min}..${max} workers, scratch ${scratch}`);
       let stopping = false;
       let wake: (() => void) | null = null;
@@ -85,6 +118,10 @@ export function factoryCommand(): Command {
       process.once('SIGTERM', () => stop('SIGTERM'));
       while (!stopping) {
         try {
+          if (byName && !(await byName.choose(manager, (line) => bar.log(line)))) {
+            await new Promise<void>((r) => { wake = r; setTimeout(r, (o.interval as number) * 1000); });
+            continue;
+          }
           const r = await factory.cycle();
           if (r.status) {
             const t = r.status.tasks;

@@ -10,6 +10,9 @@ import { allocateCommand } from './allocate-command.js';
 import { analyzeCommand } from './analyze-command.js';
 import { packCommand } from './pack-command.js';
 import { runCommand } from './run-command.js';
+import { replCommand } from './repl-command.js';
+import { catalogCommand, catalogQueryCommand } from './catalog-command.js';
+import { queryCommand } from './query-command.js';
 
 // package.json sits two folders up from dist/cli/main.js, in a clone and in an installed package alike.
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -25,7 +28,11 @@ const program = new Command('trellis')
   .addCommand(allocateCommand())
   .addCommand(analyzeCommand())
   .addCommand(packCommand())
-  .addCommand(runCommand());
+  .addCommand(runCommand())
+  .addCommand(replCommand())
+  .addCommand(catalogCommand())
+  .addCommand(catalogQueryCommand())
+  .addCommand(queryCommand());
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`trellis: ${err.message}`);

@@ -32,6 +32,7 @@ import { restoreTasks, type RestoredTasks } from './journal/restore-tasks.js';
 
 /** Arguments or files smaller than this always fit in a frame: only larger ones are checked. */
 const LARGE_VALUE_BYTES = 256 * 1024;
+import { catalogOption, startCatalogReporter, type CatalogReportOptions, type CatalogReporter } from './catalog/catalog-reporter.js';
 
 export type { ManagerStatus, WorkerStatus } from './status.js';
 
@@ -64,10 +65,13 @@ export interface ManagerOptions {
   /** A file recording every task and result, so a manager started again with it after a crash loses nothing
    * finished and re-runs what was not (path, or { path, syncInterval } in seconds; see docs/journal.md). */
   journal?: string | { path: string; syncInterval?: number };
+  /** Advertise this manager (its `name` is the project) to a catalog: "HOST:PORT" or { address, password,
+   * interval }. Default: TRELLIS_CATALOG (password TRELLIS_CATALOG_PASSWORD) when a name is given. */
+  catalog?: string | CatalogReportOptions | null;
 }
 
 const MANAGER_OPTION_KEYS = ['host', 'port', 'password', 'name', 'log', 'dispatch', 'transactionLog', 'performanceLog',
-  'dashboard', 'tls', 'insecurePlaintext', 'insecureNoPassword', 'journal'] as const;
+  'dashboard', 'tls', 'insecurePlaintext', 'insecureNoPassword', 'journal', 'catalog'] as const;
 
 /** @internal Options only Manager.local() sets. */
 export interface ManagerInternals {
@@ -104,6 +108,8 @@ export class Manager {
   private readonly logs: { close(): Promise<void> }[] = [];
   private readonly dashboardAt: { port: number; host?: string } | null;
   private dashboard: { port: number; url: string; close(): Promise<void> } | null = null;
+  private readonly catalogAt: { host: string; options: CatalogReportOptions } | null;
+  private catalogReporter: CatalogReporter | null = null;
 
   constructor(options: ManagerOptions = {}, internals: ManagerInternals = {}) {
     const o = checkObject('new Manager()', options);
@@ -126,6 +132,8 @@ export class Manager {
     if (o.journal !== undefined) this.journal = this.openJournal(o.journal);
     const coreOptions: CoreOptions = { host, port, password, tls, name: this.name, embeddedWorker: internals.embeddedWorker,
       journal: this.journal?.id ?? null };
+    const catalog = catalogOption(o.catalog, o.name !== undefined);
+    this.catalogAt = catalog ? { host, options: catalog } : null;
     this.core = this.dispatchMode === 'thread' ? new ThreadCore(coreOptions) : new InlineCore(coreOptions);
     this.core.onDone = (d) => this.onDone(d);
     this.core.onLog = (line) => this.log(line);
@@ -217,6 +225,7 @@ export class Manager {
     this.listening ??= this.core.listen().then(async (p) => {
       this.port = p;
       if (this.dashboardAt) this.dashboard = await startDashboard(this, this.dashboardAt.port, this.dashboardAt.host);
+      if (this.catalogAt) this.catalogReporter = startCatalogReporter(this, this.catalogAt.host, this.catalogAt.options, this.log);
       return p;
     });
     return this.listening;
@@ -359,6 +368,7 @@ export class Manager {
     for (const resolve of this.waiters) resolve(null);
     this.waiters = [];
     this.updateActive();
+    await this.catalogReporter?.stop();
     await this.core.close();
     // Unfinished tasks stay unfinished in the journal: a manager started again with it runs them.
     this.journal?.close();

@@ -14,16 +14,27 @@ export interface StatusQuery {
   timeout?: number;
   /** Also ask for the running and the latest finished tasks (status.taskList). */
   tasks?: boolean;
+  /** JX condition the manager applies to workers, categories and tasks (see lib/status-query.ts). */
+  where?: string;
+  /** JX expression the manager evaluates on its status; its value is in the reply's `query`. */
+  select?: string;
 }
 
-export function queryStatus(q: StatusQuery): Promise<ManagerStatus> {
+export interface StatusAnswer { status: ManagerStatus; query?: { value?: unknown; error?: string } }
+
+export async function queryStatus(q: StatusQuery): Promise<ManagerStatus> {
+  return (await askStatus(q)).status;
+}
+
+/** The status and the manager's answer to `where`/`select`. */
+export function askStatus(q: StatusQuery): Promise<StatusAnswer> {
   const seconds = q.timeout ?? 10;
   const where = `${q.host}:${q.port}`;
   const tls = clientUsesTls(q.password, q.tls, q.insecurePlaintext) ? q.tls ?? {} : null;
   return new Promise((resolve, reject) => {
     let settled = false;
     let conn: Connection | null = null;
-    const done = (err: Error | null, status?: ManagerStatus) => {
+    const done = (err: Error | null, status?: StatusAnswer) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -34,9 +45,10 @@ export function queryStatus(q: StatusQuery): Promise<ManagerStatus> {
     dial({ host: q.host, port: q.port, tls }).then((socket) => {
       if (settled) return void socket.destroy();
       conn = new Connection(socket, { role: 'status', password: q.password ?? null, label: `manager ${where}`, log: () => {} });
-      conn.onReady = () => conn!.send({ type: 'status-request', tasks: q.tasks === true });
+      conn.onReady = () => conn!.send({ type: 'status-request', tasks: q.tasks === true,
+        ...(q.where !== undefined ? { where: q.where } : {}), ...(q.select !== undefined ? { select: q.select } : {}) });
       conn.onMessage = (msg) => {
-        if (msg.type === 'status-reply') done(null, msg.status as ManagerStatus);
+        if (msg.type === 'status-reply') done(null, { status: msg.status as ManagerStatus, query: msg.query });
       };
       conn.onClose = (reason, code) => done(Object.assign(new Error(`the manager at ${where} closed the link: ${reason}`), { fatalCode: code }));
     }, (err: Error) => done(new Error(`cannot reach the manager at ${where}: ${err.message}`)));

@@ -47,6 +47,9 @@ export interface WorkerOptions {
   /** Environments used in the last this many seconds (by any process) are kept past the cap. Default 60. */
   cacheMinIdle?: number;
   name?: string;
+  /** False: return from run() when the manager link closes instead of reconnecting (workers found by name
+   * look for another manager). Default true. */
+  reconnect?: boolean;
   /** Runs inside the application (Manager.local): never keeps the process alive, stops when the link ends. */
   embedded?: boolean;
   log?: ((line: string) => void) | false;
@@ -175,7 +178,7 @@ export class Worker {
         else this.abandonAll();
         this.session = null;
         if (this.stopping) break;
-        if (this.opts.embedded) {
+        if (this.opts.embedded || this.opts.reconnect === false) {
           this.stopping = `the manager link closed (${reason})`;
           break;
         }

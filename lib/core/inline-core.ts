@@ -1,6 +1,7 @@
 // The dispatch core: accepts workers, keeps the queue, places each task where it fits, takes results back
 // and puts a lost worker's tasks back in the queue. It runs wherever it is created: in the application's
 // thread, or in a dispatcher thread (dispatch-thread.ts).
+import { answerStatusQuery } from '../status-query.js';
 import type { Socket } from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -432,9 +433,11 @@ export class InlineCore implements Core {
     let link: WorkerLink | null = null;
     conn.onMessage = (msg: AnyMessage) => {
       if (conn.peerHello!.role === 'status') {
+        if (msg.type !== 'status-request') return conn.fail(`bad message: a status client may only send "status-request", got "${msg.type}"`);
         // One request at a time: a client that asks again without reading the reply is not answered into memory.
         if (conn.unsentBytes > UNREAD_LIMIT) return conn.fail(`the status client sent another request with ${conn.unsentBytes} bytes of replies unread`, 'too-slow-reader');
-        conn.send({ type: 'status-reply', status: (msg as { tasks?: boolean }).tasks ? { ...this.status(), taskList: this.taskList() } : this.status() });
+        const status = msg.tasks ? { ...this.status(), taskList: this.taskList() } : this.status();
+        conn.send({ type: 'status-reply', ...answerStatusQuery(status, msg.where, msg.select) });
         return;
       }
       if (link) {

@@ -105,8 +105,10 @@ const CHECKS: Record<AnyMessage['type'], (m: Fields) => string | null> = {
   task: taskProblem,
   cancel: (m) => taskId(m, 'cancel'),
   shutdown: (m) => text(m, 'reason', 'shutdown', 16384),
-  'status-request': (m) => m.tasks === undefined || typeof m.tasks === 'boolean' ? null
-    : `status-request: expected "tasks" to be true, false or absent, got ${given(m.tasks)}`,
+  'status-request': (m) => (m.tasks === undefined || typeof m.tasks === 'boolean' ? null
+    : `status-request: expected "tasks" to be true, false or absent, got ${given(m.tasks)}`)
+    ?? (m.where === undefined ? null : text(m, 'where', 'status-request', 64 * 1024))
+    ?? (m.select === undefined ? null : text(m, 'select', 'status-request', 64 * 1024)),
   'status-reply': (m) => isObject(m.status) ? null : `status-reply: expected "status" to be an object, got ${given(m.status)}`,
   result: resultProblem,
 };

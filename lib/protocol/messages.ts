@@ -84,10 +84,12 @@ export interface CommandTaskSpec {
 export type TaskSpec = FunctionTaskSpec | CommandTaskSpec;
 
 export interface Cancel { type: 'cancel'; id: number }
-/** `tasks: true` also asks for the running tasks and the latest finished ones (see TaskListEntry). */
-export interface StatusRequest { type: 'status-request'; tasks?: boolean }
-/** The manager's status (see ManagerStatus in lib/manager.ts), as plain data. */
-export interface StatusReply { type: 'status-reply'; status: unknown }
+/** `tasks: true` also asks for the running tasks and the latest finished ones (see TaskListEntry). `where`
+ * (a JX condition) keeps only the workers, categories and tasks for which it is true; `select` (a JX
+ * expression) is evaluated on the status, the answer in StatusReply.query. Both evaluated by the manager. */
+export interface StatusRequest { type: 'status-request'; tasks?: boolean; where?: string; select?: string }
+/** The manager's status (see ManagerStatus in lib/manager.ts), as plain data; `query` answers where/select. */
+export interface StatusReply { type: 'status-reply'; status: unknown; query?: { value?: unknown; error?: string } }
 export interface Shutdown { type: 'shutdown'; reason: string }
 
 /** Every way an attempt can end on a worker; the checks of incoming results read the same list. */

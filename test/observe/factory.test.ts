@@ -51,7 +51,7 @@ describe('factory: refusals', function () {
     const minmax = await runCli(['factory', '--batch', 'local', '--manager', '127.0.0.1:9', '--min-workers', '3', '--max-workers', '2']);
     assert.match(minmax.stderr, /--max-workers \(2\) must be at least --min-workers \(3\)/);
     const noManager = await runCli(['factory', '--batch', 'local']);
-    assert.match(noManager.stderr, /required option '--manager <host:port>' not specified/);
+    assert.match(noManager.stderr, /expected --manager HOST:PORT or --manager-name REGEX/);
     const perCycle = await runCli(['factory', '--batch', 'local', '--manager', '127.0.0.1:9', '--workers-per-cycle', '0']);
     assert.match(perCycle.stderr, /--workers-per-cycle expects an integer >= 1, got "0"/);
   });
