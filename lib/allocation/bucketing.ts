@@ -4,7 +4,7 @@
 import type { Point, ValueBucket } from './bucket-types.js';
 import { greedyBuckets } from './greedy-buckets.js';
 import { exhaustiveBuckets } from './exhaustive-buckets.js';
-import { PointWindow } from './point-window.js';
+import { PointWindow, recomputeDue } from './point-window.js';
 
 /** The smallest base·rate^k strictly above `previous` (k >= 0): TaskVine's exponential escalation. */
 export function escalate(base: number, previous: number, rate = 2): number {
@@ -46,7 +46,8 @@ export class BucketingState implements ResourcePredictor {
   private readonly window = new PointWindow<Point>();
   private nextWeight = 1;
   private cached: ValueBucket[] = [];
-  private dirty = false;
+  /** Points added since the buckets were computed. */
+  private added = 0;
 
   constructor(readonly options: BucketingOptions, private readonly random: () => number) {}
 
@@ -58,19 +59,19 @@ export class BucketingState implements ResourcePredictor {
     return this.window.length < this.options.samples;
   }
 
-  /** Buckets over the current points, recomputed lazily after completions (TaskVine: after each one). */
+  /** Buckets over the current points, recomputed lazily after completions (TaskVine: after each one; here as `recomputeDue` says). */
   get buckets(): ValueBucket[] {
-    if (this.dirty && !this.sampling) {
+    if (!this.sampling && recomputeDue(this.added, this.window.length)) {
       const points = this.window.sorted;
       this.cached = this.options.kind === 'greedy' ? greedyBuckets(points) : exhaustiveBuckets(points, this.options.maxBuckets ?? 10);
-      this.dirty = false;
+      this.added = 0;
     }
     return this.cached;
   }
 
   add(value: number, _wallTime = 0): void {
     this.window.add({ value, weight: this.nextWeight++ });
-    this.dirty = true;
+    this.added++;
   }
 
   escalate(previous: number): number {

@@ -66,6 +66,11 @@ export interface CategorySettings {
   updateEvery?: number;
   /** Seed of bucketing's random draws. */
   seed?: number;
+  /**
+   * Cores are enforced (as under cgroups): an attempt with fewer cores than the task uses is an
+   * exhaustion, and cores are learned like memory (a ladder, retries), not stretched. Default false.
+   */
+  enforceCores?: boolean;
 }
 
 export type Outcome = 'success' | 'exhausted';
@@ -113,6 +118,8 @@ export class CategoryAllocator {
   private learned: Partial<Record<AutoResource, number>> | null = null;
   private readonly maxSeenSoFar = resources();
   private readonly sums = resources();
+  /** The first allocation without explicit resources, until the state changes. */
+  private firstCache: Resources | null = null;
   completed = 0;
   exhaustions = 0;
 
@@ -128,6 +135,7 @@ export class CategoryAllocator {
   }
 
   setMode(mode: AllocationMode): void {
+    this.firstCache = null;
     this.mode = parseAllocationMode(mode);
     const bucketing = BUCKETING_MODES.includes(this.mode);
     this.samples = checkCount('samples', this.settings.samples, this.mode === 'cost-bucketing' ? 1 : bucketing ? 10 : 25);
@@ -139,16 +147,19 @@ export class CategoryAllocator {
   }
 
   setMax(max: Partial<Resources> | undefined): void {
+    this.firstCache = null;
     this.max = { ...checkPartial('max', max) };
   }
 
   setFirst(first: Partial<Resources> | undefined): void {
+    this.firstCache = null;
     this.first = { ...checkPartial('first', first) };
     if (this.bucketing) this.rebuildBucketing();
   }
 
   /** The largest worker connected: "a whole worker" for retries and the cap of every allocation. */
   setWorker(worker: Partial<Resources> | undefined): void {
+    this.firstCache = null;
     this.worker = { ...checkPartial('worker', worker) };
     // The probe depends on the worker.
     if (this.bucketing) this.rebuildBucketing();
@@ -157,9 +168,13 @@ export class CategoryAllocator {
   /** The allocation for a task's first attempt; `explicit` is what the task itself asks for. */
   firstAllocation(explicit: Partial<Resources> = {}): Resources {
     checkPartial('task resources', explicit);
+    // Between two measurements a deterministic mode answers the same: a replay asks for every waiting task.
+    const plain = Object.keys(explicit).length === 0 && this.mode !== 'greedy-bucketing' && this.mode !== 'exhaustive-bucketing';
+    if (plain && this.firstCache) return { ...this.firstCache };
     const a = resources();
     for (const r of AUTO_RESOURCES) a[r] = explicit[r] ?? this.autoFirst(r);
     for (const r of ['gpus', 'wallTime'] as const) a[r] = explicit[r] ?? this.first[r] ?? this.max[r] ?? 0;
+    if (plain) this.firstCache = { ...a };
     return a;
   }
 
@@ -214,6 +229,7 @@ export class CategoryAllocator {
     if (outcome !== 'success' && outcome !== 'exhausted') {
       throw new TypeError(`observe: expected outcome "success" or "exhausted", got ${JSON.stringify(outcome)}`);
     }
+    this.firstCache = null;
     for (const r of AUTO_RESOURCES) this.maxSeenSoFar[r] = Math.max(this.maxSeenSoFar[r], measured[r] ?? 0);
     if (outcome === 'exhausted') { this.exhaustions++; return; }
     this.completed++;

@@ -5,7 +5,7 @@
 import type { ResourcePredictor } from './bucketing.js';
 import type { ValueBucket } from './bucket-types.js';
 import { costPlan, stretchLevel, withUnseenTail, type CostPlan, type TimedPoint } from './cost-ladder.js';
-import { PointWindow } from './point-window.js';
+import { PointWindow, recomputeDue } from './point-window.js';
 
 export interface LadderContext {
   /** Size of a worker in this resource (1 when unknown). */
@@ -18,7 +18,8 @@ export class LadderState implements ResourcePredictor {
   private readonly window = new PointWindow<TimedPoint>();
   private plan: CostPlan | null = null;
   private level: number | undefined;
-  private dirty = false;
+  /** Points added since the plan was computed. */
+  private added = 0;
   /** While sampling: the smallest allocation not yet known to be too small for some task. */
   private frontier = 0;
 
@@ -54,7 +55,7 @@ export class LadderState implements ResourcePredictor {
   add(value: number, wallTime: number): void {
     // A zero wall time would make the task free to fail; count it as a short task instead.
     this.window.add({ value, weight: Math.max(wallTime, 1e-3) });
-    this.dirty = true;
+    this.added++;
   }
 
   /**
@@ -90,13 +91,13 @@ export class LadderState implements ResourcePredictor {
   }
 
   private current(): CostPlan {
-    if (this.dirty || !this.plan) {
+    if (!this.plan || recomputeDue(this.added, this.window.length)) {
       const { unit, overhead } = this.context();
       const points = this.window.sorted;
       this.plan = costPlan(withUnseenTail(points), unit, overhead);
       // Unpriced (no worker known): never stretch, give the largest measured.
       if (!this.enforced) this.level = overhead > 0 ? stretchLevel(points, unit, overhead) : points.at(-1)?.value;
-      this.dirty = false;
+      this.added = 0;
     }
     return this.plan;
   }

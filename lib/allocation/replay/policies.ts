@@ -21,11 +21,19 @@ export type WorkerSize = Pick<Resources, 'cores' | 'memory' | 'disk'>;
 
 export interface Policy {
   first(task: TraceTask): Resources;
+  /**
+   * Tasks with the same key get the same first allocation until the next observation (null: no such
+   * promise, e.g. a random draw per task): a scheduling pass skips them once one did not fit.
+   */
+  firstKey(task: TraceTask): string | null;
+  /** True when a task's first allocation never changes: the replay computes it once per task. */
+  readonly fixed: boolean;
   observe(task: TraceTask, measured: Partial<Resources>, outcome: 'success' | 'exhausted'): void;
   next(task: TraceTask, previous: Resources, exhausted: ResourceName[], measured: Partial<Resources>): NextAllocation;
 }
 
 class AllocatorPolicy implements Policy {
+  readonly fixed = false;
   private readonly categories = new Map<string, CategoryAllocator>();
 
   constructor(
@@ -46,6 +54,10 @@ class AllocatorPolicy implements Policy {
     return this.category(task.category).firstAllocation();
   }
 
+  firstKey(task: TraceTask): string | null {
+    return this.mode === 'greedy-bucketing' || this.mode === 'exhaustive-bucketing' ? null : task.category;
+  }
+
   observe(task: TraceTask, measured: Partial<Resources>, outcome: 'success' | 'exhausted'): void {
     this.category(task.category).observe(measured, outcome);
   }
@@ -56,7 +68,12 @@ class AllocatorPolicy implements Policy {
 }
 
 class FixedPolicy implements Policy {
-  constructor(private readonly size: (task: TraceTask) => Resources) {}
+  readonly fixed = true;
+  constructor(private readonly size: (task: TraceTask) => Resources, private readonly same: boolean) {}
+
+  firstKey(): string | null {
+    return this.same ? '' : null;
+  }
 
   first(task: TraceTask): Resources {
     return this.size(task);
@@ -72,6 +89,6 @@ class FixedPolicy implements Policy {
 /** `settings`: extra category settings for the allocation modes (mode, worker and seed are set here). */
 export function makePolicy(mode: ReplayMode, worker: WorkerSize, seed: number, settings: Partial<CategorySettings> = {}): Policy {
   if (isAllocationMode(mode)) return new AllocatorPolicy(mode, worker, seed, settings);
-  if (mode === 'oracle') return new FixedPolicy((t) => resources(t.used));
-  return new FixedPolicy(() => resources(worker));
+  if (mode === 'oracle') return new FixedPolicy((t) => resources(t.used), false);
+  return new FixedPolicy(() => resources(worker), true);
 }
