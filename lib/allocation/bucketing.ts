@@ -23,9 +23,9 @@ export interface ResourcePredictor {
   predict(previous: number | null): number;
   /**
    * The retry after an attempt with `previous` was exhausted and the task is known to need more than
-   * `floor` (>= previous); when absent, predict(floor) is used.
+   * `floor` (>= previous).
    */
-  retry?(previous: number, floor: number): number;
+  retry(previous: number, floor: number): number;
 }
 
 export type BucketingKind = 'greedy' | 'exhaustive';
@@ -40,6 +40,8 @@ export interface BucketingOptions {
   increaseRate?: number;
   /** Largest number of buckets exhaustive bucketing tries (TaskVine: 10). */
   maxBuckets?: number;
+  /** A retry drawn from a bucket gets its value·(1 + margin): never exactly a value seen (default 0). */
+  margin?: number;
 }
 
 export class BucketingState implements ResourcePredictor {
@@ -76,6 +78,16 @@ export class BucketingState implements ResourcePredictor {
 
   escalate(previous: number): number {
     return escalate(this.options.defaultValue, previous, this.options.increaseRate ?? 2);
+  }
+
+  /**
+   * After an exhaustion at `previous`, the task needing more than `floor`: a bucket above `floor` drawn
+   * by probability, with the margin, else the next step of the escalation.
+   */
+  retry(previous: number, floor: number): number {
+    const value = this.predict(floor);
+    const fromBucket = !this.sampling && this.buckets.some((b) => b.value === value);
+    return Math.max(fromBucket ? value * (1 + (this.options.margin ?? 0)) : value, previous);
   }
 
   predict(previous: number | null): number {

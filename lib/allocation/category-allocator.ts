@@ -71,6 +71,19 @@ export interface CategorySettings {
    * exhaustion, and cores are learned like memory (a ladder, retries), not stretched. Default false.
    */
   enforceCores?: boolean;
+  /**
+   * A retry at a level taken from measurements (the largest value seen, a bucket, a ladder level) gets
+   * level·(1 + retryMargin): the task is known to need more than it had, and a peak measured once is
+   * rarely the most a similar task needs. Default 0.05.
+   */
+  retryMargin?: number;
+  /**
+   * cost-bucketing: how much the other resources an attempt holds count in its price. An attempt of r
+   * costs level/worker[r] + overheadWeight × Σ (mean use of each other resource / its worker size):
+   * 0 prices r alone (the tightest ladder for r, more retries), 1 (default) charges a failed attempt
+   * the shares of the worker it also held.
+   */
+  overheadWeight?: number;
 }
 
 export type Outcome = 'success' | 'exhausted';
@@ -108,6 +121,8 @@ export class CategoryAllocator {
   private worker: Partial<Resources> = {};
   private samples = 25;
   private updateEvery = 25;
+  private readonly margin: number;
+  private readonly overheadWeight: number;
   private readonly settings: CategorySettings;
   private readonly random: () => number;
   private readonly histograms = {} as Record<AutoResource, Histogram>;
@@ -125,6 +140,14 @@ export class CategoryAllocator {
 
   constructor(settings: CategorySettings = {}) {
     this.settings = settings;
+    this.margin = settings.retryMargin ?? 0.05;
+    if (!(Number.isFinite(this.margin) && this.margin >= 0)) {
+      throw new TypeError(`retryMargin: expected a number >= 0, got ${JSON.stringify(settings.retryMargin)}`);
+    }
+    this.overheadWeight = settings.overheadWeight ?? 1;
+    if (!(Number.isFinite(this.overheadWeight) && this.overheadWeight >= 0)) {
+      throw new TypeError(`overheadWeight: expected a number >= 0, got ${JSON.stringify(settings.overheadWeight)}`);
+    }
     this.random = seededRandom(settings.seed ?? 1);
     for (const r of AUTO_RESOURCES) this.histograms[r] = new Histogram(HISTOGRAM_BUCKET_SIZES[r]);
     this.setMax(settings.max);
@@ -196,18 +219,18 @@ export class CategoryAllocator {
     const next = { ...previous };
     const auto = exhausted as readonly AutoResource[];
     if (HISTOGRAM_MODES.includes(this.mode) && this.learned) {
-      // Work Queue retries the whole task at the category maximum: the largest values seen, and a
-      // whole worker (or the explicit maximum) for a resource that already had that much.
+      // Work Queue retries the whole task at the category maximum: the largest values seen (here with
+      // the margin). A resource that already had that much climbs the escalation ladder (doubling), and
+      // reaches a whole worker (or the explicit maximum) only at its top, not in one jump.
       for (const r of AUTO_RESOURCES) {
         if (explicit[r] !== undefined) continue;
         const seen = this.maxSeenSoFar[r];
+        const top = seen * (1 + this.margin);
         if (!auto.includes(r)) next[r] = Math.max(previous[r], Math.min(seen, this.cap(r)));
-        else next[r] = seen > floor[r] ? seen : this.cap(r) < Infinity ? this.cap(r) : escalate(this.base(r), floor[r]);
+        else next[r] = seen > floor[r] ? top : escalate(this.base(r), Math.max(floor[r], top));
       }
     } else if (this.bucketing) {
-      for (const r of auto) {
-        next[r] = this.bucketing[r].retry?.(previous[r], floor[r]) ?? this.bucketing[r].predict(floor[r]);
-      }
+      for (const r of auto) next[r] = this.bucketing[r].retry(previous[r], floor[r]);
     } else {
       for (const r of auto) next[r] = escalate(this.base(r), floor[r]);
     }
@@ -265,6 +288,10 @@ export class CategoryAllocator {
     };
   }
 
+  private get enforceCores(): boolean {
+    return this.settings.enforceCores === true;
+  }
+
   /** The most a task of this category may get of r: the explicit maximum, else the whole worker. */
   private cap(r: ResourceName): number {
     return Math.min(this.max[r] ?? Infinity, this.worker[r] ?? Infinity);
@@ -318,10 +345,10 @@ export class CategoryAllocator {
   private rebuildBucketing(): void {
     const states = {} as Record<AutoResource, ResourcePredictor>;
     for (const r of AUTO_RESOURCES) {
-      if (this.mode === 'cost-bucketing') states[r] = new LadderState(this.base(r), this.samples, () => this.ladderContext(r), r !== 'cores');
+      if (this.mode === 'cost-bucketing') states[r] = new LadderState(this.base(r), this.samples, () => this.ladderContext(r), r !== 'cores' || this.enforceCores, this.margin);
       else {
         const kind = this.mode === 'greedy-bucketing' ? 'greedy' : 'exhaustive';
-        states[r] = new BucketingState({ kind, defaultValue: this.base(r), samples: this.samples }, this.random);
+        states[r] = new BucketingState({ kind, defaultValue: this.base(r), samples: this.samples, margin: this.margin }, this.random);
       }
       this.history.forEach((h, i) => states[r].add(h[r], this.walls[i]));
     }
@@ -336,6 +363,6 @@ export class CategoryAllocator {
       const size = this.worker[s];
       if (s !== r && size && this.worker[r]) overhead += this.sums[s] / Math.max(1, this.completed) / size;
     }
-    return { unit, overhead };
+    return { unit, overhead: overhead * this.overheadWeight };
   }
 }

@@ -27,9 +27,10 @@ export class LadderState implements ResourcePredictor {
    * `enforced` false: exceeding the allocation slows the task down (cores) instead of stopping it, so
    * new tasks get `stretchLevel` rather than the ladder's first level.
    */
+  /** `margin`: a retry at a measured level gets level·(1 + margin), so never exactly a value seen. */
   constructor(
     private readonly probe: number, private readonly samples: number, private readonly context: () => LadderContext,
-    private readonly enforced = true,
+    private readonly enforced = true, private readonly margin = 0,
   ) {}
 
   get sampling(): boolean {
@@ -76,12 +77,15 @@ export class LadderState implements ResourcePredictor {
    * their allocation), the plan's next level but at least twice `previous`: the plan trusts the
    * measured distribution above `previous`, thin while few tasks are measured, and each step that
    * turns out too small costs the whole attempt; doubling bounds those steps to log2(need / first).
-   * While sampling, new tasks then start there too.
+   * While sampling, new tasks then start there too. A level from the plan (a measured value, or the
+   * unseen tail above them) and a measured floor get the margin: the task is known to need more than
+   * `floor`, and a peak measured once is rarely the most a similar task needs.
    */
   retry(previous: number, floor: number): number {
+    const up = (v: number) => v * (1 + this.margin);
     let next: number;
-    if (floor > previous) next = this.sampling ? Math.max(this.probe, floor) : this.current().next(floor) ?? floor;
-    else next = this.sampling ? Math.max(this.probe, this.doubled(previous)) : Math.max(this.current().next(previous) ?? 0, this.doubled(previous));
+    if (floor > previous) next = this.sampling ? Math.max(this.probe, up(floor)) : up(this.current().next(floor) ?? floor);
+    else next = this.sampling ? Math.max(this.probe, this.doubled(previous)) : Math.max(up(this.current().next(previous) ?? 0), this.doubled(previous));
     if (this.sampling) this.frontier = Math.max(this.frontier, next);
     return next;
   }
