@@ -133,6 +133,8 @@ export class CategoryAllocator {
   private learned: Partial<Record<AutoResource, number>> | null = null;
   private readonly maxSeenSoFar = resources();
   private readonly sums = resources();
+  private prior: (() => Partial<Record<AutoResource, number>> | null) | null = null;
+  private priorSamples = 0;
   /** The first allocation without explicit resources, until the state changes. */
   private firstCache: Resources | null = null;
   completed = 0;
@@ -188,6 +190,17 @@ export class CategoryAllocator {
     if (this.bucketing) this.rebuildBucketing();
   }
 
+  /**
+   * A prior for the first allocation while the category has fewer than `samples` completions (see
+   * category-pool.ts): with n completions, each resource gets (n/samples)·own + (1 − n/samples)·prior,
+   * so the first task is sized from the prior alone and the category moves to its own history linearly.
+   */
+  setPrior(prior: () => Partial<Record<AutoResource, number>> | null, samples: number): void {
+    this.prior = prior;
+    this.priorSamples = samples;
+    this.firstCache = null;
+  }
+
   /** The allocation for a task's first attempt; `explicit` is what the task itself asks for. */
   firstAllocation(explicit: Partial<Resources> = {}): Resources {
     checkPartial('task resources', explicit);
@@ -195,9 +208,16 @@ export class CategoryAllocator {
     const plain = Object.keys(explicit).length === 0 && this.mode !== 'greedy-bucketing' && this.mode !== 'exhaustive-bucketing';
     if (plain && this.firstCache) return { ...this.firstCache };
     const a = resources();
-    for (const r of AUTO_RESOURCES) a[r] = explicit[r] ?? this.autoFirst(r);
+    // The prior can change with other categories' measurements: not cached while it is used.
+    const prior = this.mode !== 'fixed' && this.prior && this.completed < this.priorSamples ? this.prior() : null;
+    const w = this.completed / Math.max(1, this.priorSamples);
+    for (const r of AUTO_RESOURCES) {
+      const own = this.autoFirst(r);
+      const p = prior?.[r];
+      a[r] = explicit[r] ?? (p === undefined || !(p > 0) ? own : Math.min(w * own + (1 - w) * p, this.cap(r)));
+    }
     for (const r of ['gpus', 'wallTime'] as const) a[r] = explicit[r] ?? this.first[r] ?? this.max[r] ?? 0;
-    if (plain) this.firstCache = { ...a };
+    if (plain && !prior) this.firstCache = { ...a };
     return a;
   }
 
