@@ -6,6 +6,8 @@ import { readTrace } from '../lib/allocation/replay/trace.js';
 import { parseReplayMode, REPLAY_MODES, type ReplayMode } from '../lib/allocation/replay/policies.js';
 import { DEFAULT_WORKER, parseWorkerSpec } from '../lib/allocation/replay/worker-spec.js';
 import { compareModes } from '../lib/allocation/replay/compare.js';
+import type { ReplayOrder } from '../lib/allocation/replay/simulate.js';
+import { AUTO_RESOURCES, type AutoResource } from '../lib/allocation/resources.js';
 import { formatComparison, taskLine } from '../lib/allocation/replay/report.js';
 
 function modes(raw: string): ReplayMode[] {
@@ -24,6 +26,28 @@ function positiveInteger(what: string) {
     if (raw.trim() === '' || !Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${what} expects an integer >= 1, got "${raw}"`);
     return n;
   };
+}
+
+function order(raw: string): ReplayOrder {
+  if (raw !== 'queued' && raw !== 'sequential') throw new InvalidArgumentError(`--order expects queued or sequential, got "${raw}"`);
+  return raw;
+}
+
+/** `N:whole-worker`: the first N tasks of the trace get a whole worker for their first attempt. */
+function coldStart(raw: string): number {
+  const m = /^(\d+):whole-worker$/.exec(raw.trim());
+  if (!m) throw new InvalidArgumentError(`--cold-start expects N:whole-worker (e.g. 10:whole-worker), got "${raw}"`);
+  return Number(m[1]);
+}
+
+function enforce(raw: string): AutoResource[] {
+  const names = raw.split(',').map((n) => n.trim());
+  for (const n of names) {
+    if (!(AUTO_RESOURCES as readonly string[]).includes(n)) {
+      throw new InvalidArgumentError(`--enforce expects a comma-separated list of ${AUTO_RESOURCES.join(', ')}, got "${n}" in "${raw}"`);
+    }
+  }
+  return [...new Set(names)] as AutoResource[];
 }
 
 function workerSpec(raw: string) {
@@ -53,15 +77,25 @@ export function allocateCommand(): Command {
     .addOption(new Option('--worker <size>', 'size of each worker').argParser(workerSpec)
       .default({ ...w }, `cores=${w.cores},memory=${w.memory},disk=${w.disk}`))
     .option('--seed <n>', 'seed of the bucketing modes\' random draws', positiveInteger('--seed'), 1)
+    .option('--order <order>', 'queued: every task waits from the start; sequential: one task at a time in trace order, retries included', order, 'queued')
+    .option('--cold-start <N:whole-worker>', 'the first N tasks get a whole worker for their first attempt', coldStart, 0)
+    .option('--enforce <resources>', 'resources whose overuse stops an attempt (cores enforced: fewer cores than used is an exhaustion, not a slowdown)', enforce, ['memory', 'disk'])
     .option('--json', 'print one JSON object instead of a table')
     .option('--tasks-out <file>', 'write one JSON line per task with every attempt\'s allocation and outcome')
-    .action(async (o: { trace: string; mode: ReplayMode[]; workers: number; worker: ReturnType<typeof parseWorkerSpec>; seed: number; json?: boolean; tasksOut?: string }) => {
+    .action(async (o: {
+      trace: string; mode: ReplayMode[]; workers: number; worker: ReturnType<typeof parseWorkerSpec>; seed: number; json?: boolean; tasksOut?: string;
+      order: ReplayOrder; coldStart: number; enforce: AutoResource[];
+    }) => {
       const trace = readTrace(o.trace);
-      const result = compareModes(trace, o.mode, o.workers, o.worker, o.seed);
+      const result = compareModes(trace, o.mode, o.workers, o.worker, {
+        seed: o.seed, order: o.order, coldStart: o.coldStart, enforce: o.enforce, keepTasks: o.tasksOut !== undefined,
+      });
       if (o.tasksOut) await writeTasks(o.tasksOut, result.runs);
       if (o.json) {
         const modes = Object.fromEntries(result.modes.map((m) => [m.mode, m]));
-        console.log(JSON.stringify({ trace: o.trace, tasks: trace.length, workers: o.workers, worker: o.worker, modes }));
+        console.log(JSON.stringify({
+          trace: o.trace, tasks: trace.length, workers: o.workers, worker: o.worker, order: o.order, coldStart: o.coldStart, enforce: o.enforce, modes,
+        }));
       } else {
         for (const line of formatComparison(o.trace, result)) console.log(line);
       }

@@ -4,7 +4,7 @@
 import type { Point, ValueBucket } from './bucket-types.js';
 import { greedyBuckets } from './greedy-buckets.js';
 import { exhaustiveBuckets } from './exhaustive-buckets.js';
-import { PointWindow } from './point-window.js';
+import { PointWindow, recomputeDue } from './point-window.js';
 
 /** The smallest base·rate^k strictly above `previous` (k >= 0): TaskVine's exponential escalation. */
 export function escalate(base: number, previous: number, rate = 2): number {
@@ -23,9 +23,9 @@ export interface ResourcePredictor {
   predict(previous: number | null): number;
   /**
    * The retry after an attempt with `previous` was exhausted and the task is known to need more than
-   * `floor` (>= previous); when absent, predict(floor) is used.
+   * `floor` (>= previous).
    */
-  retry?(previous: number, floor: number): number;
+  retry(previous: number, floor: number): number;
 }
 
 export type BucketingKind = 'greedy' | 'exhaustive';
@@ -40,13 +40,16 @@ export interface BucketingOptions {
   increaseRate?: number;
   /** Largest number of buckets exhaustive bucketing tries (TaskVine: 10). */
   maxBuckets?: number;
+  /** A retry drawn from a bucket gets its value·(1 + margin): never exactly a value seen (default 0). */
+  margin?: number;
 }
 
 export class BucketingState implements ResourcePredictor {
   private readonly window = new PointWindow<Point>();
   private nextWeight = 1;
   private cached: ValueBucket[] = [];
-  private dirty = false;
+  /** Points added since the buckets were computed. */
+  private added = 0;
 
   constructor(readonly options: BucketingOptions, private readonly random: () => number) {}
 
@@ -58,23 +61,33 @@ export class BucketingState implements ResourcePredictor {
     return this.window.length < this.options.samples;
   }
 
-  /** Buckets over the current points, recomputed lazily after completions (TaskVine: after each one). */
+  /** Buckets over the current points, recomputed lazily after completions (TaskVine: after each one; here as `recomputeDue` says). */
   get buckets(): ValueBucket[] {
-    if (this.dirty && !this.sampling) {
+    if (!this.sampling && recomputeDue(this.added, this.window.length)) {
       const points = this.window.sorted;
       this.cached = this.options.kind === 'greedy' ? greedyBuckets(points) : exhaustiveBuckets(points, this.options.maxBuckets ?? 10);
-      this.dirty = false;
+      this.added = 0;
     }
     return this.cached;
   }
 
   add(value: number, _wallTime = 0): void {
     this.window.add({ value, weight: this.nextWeight++ });
-    this.dirty = true;
+    this.added++;
   }
 
   escalate(previous: number): number {
     return escalate(this.options.defaultValue, previous, this.options.increaseRate ?? 2);
+  }
+
+  /**
+   * After an exhaustion at `previous`, the task needing more than `floor`: a bucket above `floor` drawn
+   * by probability, with the margin, else the next step of the escalation.
+   */
+  retry(previous: number, floor: number): number {
+    const value = this.predict(floor);
+    const fromBucket = !this.sampling && this.buckets.some((b) => b.value === value);
+    return Math.max(fromBucket ? value * (1 + (this.options.margin ?? 0)) : value, previous);
   }
 
   predict(previous: number | null): number {

@@ -66,6 +66,24 @@ export interface CategorySettings {
   updateEvery?: number;
   /** Seed of bucketing's random draws. */
   seed?: number;
+  /**
+   * Cores are enforced (as under cgroups): an attempt with fewer cores than the task uses is an
+   * exhaustion, and cores are learned like memory (a ladder, retries), not stretched. Default false.
+   */
+  enforceCores?: boolean;
+  /**
+   * A retry at a level taken from measurements (the largest value seen, a bucket, a ladder level) gets
+   * level·(1 + retryMargin): the task is known to need more than it had, and a peak measured once is
+   * rarely the most a similar task needs. Default 0.05.
+   */
+  retryMargin?: number;
+  /**
+   * cost-bucketing: how much the other resources an attempt holds count in its price. An attempt of r
+   * costs level/worker[r] + overheadWeight × Σ (mean use of each other resource / its worker size):
+   * 0 prices r alone (the tightest ladder for r, more retries), 1 (default) charges a failed attempt
+   * the shares of the worker it also held.
+   */
+  overheadWeight?: number;
 }
 
 export type Outcome = 'success' | 'exhausted';
@@ -103,6 +121,8 @@ export class CategoryAllocator {
   private worker: Partial<Resources> = {};
   private samples = 25;
   private updateEvery = 25;
+  private readonly margin: number;
+  private readonly overheadWeight: number;
   private readonly settings: CategorySettings;
   private readonly random: () => number;
   private readonly histograms = {} as Record<AutoResource, Histogram>;
@@ -113,11 +133,23 @@ export class CategoryAllocator {
   private learned: Partial<Record<AutoResource, number>> | null = null;
   private readonly maxSeenSoFar = resources();
   private readonly sums = resources();
+  private prior: (() => Partial<Record<AutoResource, number>> | null) | null = null;
+  private priorSamples = 0;
+  /** The first allocation without explicit resources, until the state changes. */
+  private firstCache: Resources | null = null;
   completed = 0;
   exhaustions = 0;
 
   constructor(settings: CategorySettings = {}) {
     this.settings = settings;
+    this.margin = settings.retryMargin ?? 0.05;
+    if (!(Number.isFinite(this.margin) && this.margin >= 0)) {
+      throw new TypeError(`retryMargin: expected a number >= 0, got ${JSON.stringify(settings.retryMargin)}`);
+    }
+    this.overheadWeight = settings.overheadWeight ?? 1;
+    if (!(Number.isFinite(this.overheadWeight) && this.overheadWeight >= 0)) {
+      throw new TypeError(`overheadWeight: expected a number >= 0, got ${JSON.stringify(settings.overheadWeight)}`);
+    }
     this.random = seededRandom(settings.seed ?? 1);
     for (const r of AUTO_RESOURCES) this.histograms[r] = new Histogram(HISTOGRAM_BUCKET_SIZES[r]);
     this.setMax(settings.max);
@@ -128,6 +160,7 @@ export class CategoryAllocator {
   }
 
   setMode(mode: AllocationMode): void {
+    this.firstCache = null;
     this.mode = parseAllocationMode(mode);
     const bucketing = BUCKETING_MODES.includes(this.mode);
     this.samples = checkCount('samples', this.settings.samples, this.mode === 'cost-bucketing' ? 1 : bucketing ? 10 : 25);
@@ -139,27 +172,52 @@ export class CategoryAllocator {
   }
 
   setMax(max: Partial<Resources> | undefined): void {
+    this.firstCache = null;
     this.max = { ...checkPartial('max', max) };
   }
 
   setFirst(first: Partial<Resources> | undefined): void {
+    this.firstCache = null;
     this.first = { ...checkPartial('first', first) };
     if (this.bucketing) this.rebuildBucketing();
   }
 
   /** The largest worker connected: "a whole worker" for retries and the cap of every allocation. */
   setWorker(worker: Partial<Resources> | undefined): void {
+    this.firstCache = null;
     this.worker = { ...checkPartial('worker', worker) };
     // The probe depends on the worker.
     if (this.bucketing) this.rebuildBucketing();
   }
 
+  /**
+   * A prior for the first allocation while the category has fewer than `samples` completions (see
+   * category-pool.ts): with n completions, each resource gets (n/samples)·own + (1 − n/samples)·prior,
+   * so the first task is sized from the prior alone and the category moves to its own history linearly.
+   */
+  setPrior(prior: () => Partial<Record<AutoResource, number>> | null, samples: number): void {
+    this.prior = prior;
+    this.priorSamples = samples;
+    this.firstCache = null;
+  }
+
   /** The allocation for a task's first attempt; `explicit` is what the task itself asks for. */
   firstAllocation(explicit: Partial<Resources> = {}): Resources {
     checkPartial('task resources', explicit);
+    // Between two measurements a deterministic mode answers the same: a replay asks for every waiting task.
+    const plain = Object.keys(explicit).length === 0 && this.mode !== 'greedy-bucketing' && this.mode !== 'exhaustive-bucketing';
+    if (plain && this.firstCache) return { ...this.firstCache };
     const a = resources();
-    for (const r of AUTO_RESOURCES) a[r] = explicit[r] ?? this.autoFirst(r);
+    // The prior can change with other categories' measurements: not cached while it is used.
+    const prior = this.mode !== 'fixed' && this.prior && this.completed < this.priorSamples ? this.prior() : null;
+    const w = this.completed / Math.max(1, this.priorSamples);
+    for (const r of AUTO_RESOURCES) {
+      const own = this.autoFirst(r);
+      const p = prior?.[r];
+      a[r] = explicit[r] ?? (p === undefined || !(p > 0) ? own : Math.min(w * own + (1 - w) * p, this.cap(r)));
+    }
     for (const r of ['gpus', 'wallTime'] as const) a[r] = explicit[r] ?? this.first[r] ?? this.max[r] ?? 0;
+    if (plain && !prior) this.firstCache = { ...a };
     return a;
   }
 
@@ -181,18 +239,18 @@ export class CategoryAllocator {
     const next = { ...previous };
     const auto = exhausted as readonly AutoResource[];
     if (HISTOGRAM_MODES.includes(this.mode) && this.learned) {
-      // Work Queue retries the whole task at the category maximum: the largest values seen, and a
-      // whole worker (or the explicit maximum) for a resource that already had that much.
+      // Work Queue retries the whole task at the category maximum: the largest values seen (here with
+      // the margin). A resource that already had that much climbs the escalation ladder (doubling), and
+      // reaches a whole worker (or the explicit maximum) only at its top, not in one jump.
       for (const r of AUTO_RESOURCES) {
         if (explicit[r] !== undefined) continue;
         const seen = this.maxSeenSoFar[r];
+        const top = seen * (1 + this.margin);
         if (!auto.includes(r)) next[r] = Math.max(previous[r], Math.min(seen, this.cap(r)));
-        else next[r] = seen > floor[r] ? seen : this.cap(r) < Infinity ? this.cap(r) : escalate(this.base(r), floor[r]);
+        else next[r] = seen > floor[r] ? top : escalate(this.base(r), Math.max(floor[r], top));
       }
     } else if (this.bucketing) {
-      for (const r of auto) {
-        next[r] = this.bucketing[r].retry?.(previous[r], floor[r]) ?? this.bucketing[r].predict(floor[r]);
-      }
+      for (const r of auto) next[r] = this.bucketing[r].retry(previous[r], floor[r]);
     } else {
       for (const r of auto) next[r] = escalate(this.base(r), floor[r]);
     }
@@ -214,6 +272,7 @@ export class CategoryAllocator {
     if (outcome !== 'success' && outcome !== 'exhausted') {
       throw new TypeError(`observe: expected outcome "success" or "exhausted", got ${JSON.stringify(outcome)}`);
     }
+    this.firstCache = null;
     for (const r of AUTO_RESOURCES) this.maxSeenSoFar[r] = Math.max(this.maxSeenSoFar[r], measured[r] ?? 0);
     if (outcome === 'exhausted') { this.exhaustions++; return; }
     this.completed++;
@@ -247,6 +306,10 @@ export class CategoryAllocator {
       phase: this.completed >= this.samples && this.mode !== 'fixed' ? 'learned' : 'probe',
       maxSeen: { ...this.maxSeenSoFar }, mean, learned: { ...this.learned }, buckets,
     };
+  }
+
+  private get enforceCores(): boolean {
+    return this.settings.enforceCores === true;
   }
 
   /** The most a task of this category may get of r: the explicit maximum, else the whole worker. */
@@ -302,10 +365,10 @@ export class CategoryAllocator {
   private rebuildBucketing(): void {
     const states = {} as Record<AutoResource, ResourcePredictor>;
     for (const r of AUTO_RESOURCES) {
-      if (this.mode === 'cost-bucketing') states[r] = new LadderState(this.base(r), this.samples, () => this.ladderContext(r), r !== 'cores');
+      if (this.mode === 'cost-bucketing') states[r] = new LadderState(this.base(r), this.samples, () => this.ladderContext(r), r !== 'cores' || this.enforceCores, this.margin);
       else {
         const kind = this.mode === 'greedy-bucketing' ? 'greedy' : 'exhaustive';
-        states[r] = new BucketingState({ kind, defaultValue: this.base(r), samples: this.samples }, this.random);
+        states[r] = new BucketingState({ kind, defaultValue: this.base(r), samples: this.samples, margin: this.margin }, this.random);
       }
       this.history.forEach((h, i) => states[r].add(h[r], this.walls[i]));
     }
@@ -320,6 +383,6 @@ export class CategoryAllocator {
       const size = this.worker[s];
       if (s !== r && size && this.worker[r]) overhead += this.sums[s] / Math.max(1, this.completed) / size;
     }
-    return { unit, overhead };
+    return { unit, overhead: overhead * this.overheadWeight };
   }
 }

@@ -45,28 +45,43 @@ export interface EfficiencyStats {
   resources: Record<AutoResource, ResourceEfficiency>;
 }
 
-export function efficiencyStats(tasks: readonly TaskRecord[]): EfficiencyStats {
-  const out = { tasks: tasks.length, attempts: 0, retries: 0, failed: 0, resources: {} } as EfficiencyStats;
-  for (const r of AUTO_RESOURCES) {
-    let used = 0;
-    let allocated = 0;
-    let ratioSum = 0;
-    let ratioCount = 0;
-    for (const t of tasks) {
-      const given = t.attempts.reduce((s, a) => s + a.allocation[r] * (a.duration ?? t.wall), 0);
+/** Efficiency figures summed task by task, so a replay of millions of tasks need not keep them all. */
+export class EfficiencyAccumulator {
+  private readonly sums = Object.fromEntries(AUTO_RESOURCES.map((r) => [r, { used: 0, allocated: 0, ratioSum: 0, ratioCount: 0 }])) as
+    Record<AutoResource, { used: number; allocated: number; ratioSum: number; ratioCount: number }>;
+  private tasks = 0;
+  private attempts = 0;
+  private retries = 0;
+  private failed = 0;
+
+  add(t: TaskRecord): void {
+    for (const r of AUTO_RESOURCES) {
+      const s = this.sums[r];
+      let given = 0;
+      for (const a of t.attempts) given += a.allocation[r] * (a.duration ?? t.wall);
       const need = t.used[r] * t.wall;
-      used += need;
-      allocated += given;
-      if (given > 0) { ratioSum += Math.min(need, given) / given; ratioCount++; }
+      s.used += need;
+      s.allocated += given;
+      if (given > 0) { s.ratioSum += Math.min(need, given) / given; s.ratioCount++; }
     }
-    out.resources[r] = {
-      used, allocated, timeWeighted: allocated > 0 ? used / allocated : 1, meanPerTask: ratioCount ? ratioSum / ratioCount : 1,
-    };
+    this.tasks++;
+    this.attempts += t.attempts.length;
+    this.retries += Math.max(0, t.attempts.length - 1);
+    if (t.failure !== undefined || t.attempts.at(-1)?.outcome !== 'success') this.failed++;
   }
-  for (const t of tasks) {
-    out.attempts += t.attempts.length;
-    out.retries += Math.max(0, t.attempts.length - 1);
-    if (t.failure !== undefined || t.attempts.at(-1)?.outcome !== 'success') out.failed++;
+
+  stats(): EfficiencyStats {
+    const out = { tasks: this.tasks, attempts: this.attempts, retries: this.retries, failed: this.failed, resources: {} } as EfficiencyStats;
+    for (const r of AUTO_RESOURCES) {
+      const { used, allocated, ratioSum, ratioCount } = this.sums[r];
+      out.resources[r] = { used, allocated, timeWeighted: allocated > 0 ? used / allocated : 1, meanPerTask: ratioCount ? ratioSum / ratioCount : 1 };
+    }
+    return out;
   }
-  return out;
+}
+
+export function efficiencyStats(tasks: readonly TaskRecord[]): EfficiencyStats {
+  const acc = new EfficiencyAccumulator();
+  for (const t of tasks) acc.add(t);
+  return acc.stats();
 }

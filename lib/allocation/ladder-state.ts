@@ -5,7 +5,7 @@
 import type { ResourcePredictor } from './bucketing.js';
 import type { ValueBucket } from './bucket-types.js';
 import { costPlan, stretchLevel, withUnseenTail, type CostPlan, type TimedPoint } from './cost-ladder.js';
-import { PointWindow } from './point-window.js';
+import { PointWindow, recomputeDue } from './point-window.js';
 
 export interface LadderContext {
   /** Size of a worker in this resource (1 when unknown). */
@@ -18,7 +18,8 @@ export class LadderState implements ResourcePredictor {
   private readonly window = new PointWindow<TimedPoint>();
   private plan: CostPlan | null = null;
   private level: number | undefined;
-  private dirty = false;
+  /** Points added since the plan was computed. */
+  private added = 0;
   /** While sampling: the smallest allocation not yet known to be too small for some task. */
   private frontier = 0;
 
@@ -26,9 +27,10 @@ export class LadderState implements ResourcePredictor {
    * `enforced` false: exceeding the allocation slows the task down (cores) instead of stopping it, so
    * new tasks get `stretchLevel` rather than the ladder's first level.
    */
+  /** `margin`: a retry at a measured level gets level·(1 + margin), so never exactly a value seen. */
   constructor(
     private readonly probe: number, private readonly samples: number, private readonly context: () => LadderContext,
-    private readonly enforced = true,
+    private readonly enforced = true, private readonly margin = 0,
   ) {}
 
   get sampling(): boolean {
@@ -54,7 +56,7 @@ export class LadderState implements ResourcePredictor {
   add(value: number, wallTime: number): void {
     // A zero wall time would make the task free to fail; count it as a short task instead.
     this.window.add({ value, weight: Math.max(wallTime, 1e-3) });
-    this.dirty = true;
+    this.added++;
   }
 
   /**
@@ -75,12 +77,15 @@ export class LadderState implements ResourcePredictor {
    * their allocation), the plan's next level but at least twice `previous`: the plan trusts the
    * measured distribution above `previous`, thin while few tasks are measured, and each step that
    * turns out too small costs the whole attempt; doubling bounds those steps to log2(need / first).
-   * While sampling, new tasks then start there too.
+   * While sampling, new tasks then start there too. A level from the plan (a measured value, or the
+   * unseen tail above them) and a measured floor get the margin: the task is known to need more than
+   * `floor`, and a peak measured once is rarely the most a similar task needs.
    */
   retry(previous: number, floor: number): number {
+    const up = (v: number) => v * (1 + this.margin);
     let next: number;
-    if (floor > previous) next = this.sampling ? Math.max(this.probe, floor) : this.current().next(floor) ?? floor;
-    else next = this.sampling ? Math.max(this.probe, this.doubled(previous)) : Math.max(this.current().next(previous) ?? 0, this.doubled(previous));
+    if (floor > previous) next = this.sampling ? Math.max(this.probe, up(floor)) : up(this.current().next(floor) ?? floor);
+    else next = this.sampling ? Math.max(this.probe, this.doubled(previous)) : Math.max(up(this.current().next(previous) ?? 0), this.doubled(previous));
     if (this.sampling) this.frontier = Math.max(this.frontier, next);
     return next;
   }
@@ -90,13 +95,13 @@ export class LadderState implements ResourcePredictor {
   }
 
   private current(): CostPlan {
-    if (this.dirty || !this.plan) {
+    if (!this.plan || recomputeDue(this.added, this.window.length)) {
       const { unit, overhead } = this.context();
       const points = this.window.sorted;
       this.plan = costPlan(withUnseenTail(points), unit, overhead);
       // Unpriced (no worker known): never stretch, give the largest measured.
       if (!this.enforced) this.level = overhead > 0 ? stretchLevel(points, unit, overhead) : points.at(-1)?.value;
-      this.dirty = false;
+      this.added = 0;
     }
     return this.plan;
   }

@@ -74,5 +74,19 @@ describe('trellis allocate', () => {
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'task,category,cores,memory_mb,disk_mb,wall_s\nt1,c,1,100,10,10\nt2,c,1,lots,10,20\n');
     fails(['--trace', bad, '--mode', 'max'], /bad\.csv:3: column memory_mb expects a number >= 0, got "lots"/);
+    fails(['--trace', tiny, '--mode', 'max', '--order', 'random'], /--order expects queued or sequential, got "random"/);
+    fails(['--trace', tiny, '--mode', 'max', '--cold-start', '10'], /--cold-start expects N:whole-worker \(e\.g\. 10:whole-worker\), got "10"/);
+    fails(['--trace', tiny, '--mode', 'max', '--enforce', 'memory,gpus'], /--enforce expects a comma-separated list of cores, memory, disk, got "gpus" in "memory,gpus"/);
+  });
+
+  it('replays a published protocol: sequential order, a whole-worker cold start, enforced cores', () => {
+    const r = trellis('--trace', tiny, '--mode', 'cost-bucketing', ...worker, '--order', 'sequential', '--cold-start', '1:whole-worker',
+      '--enforce', 'cores,memory,disk', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual([out.order, out.coldStart, out.enforce], ['sequential', 1, ['cores', 'memory', 'disk']]);
+    // One task at a time: the oracle's makespan is the sum of the wall times.
+    assert.equal(out.modes.oracle.makespan, 30);
+    assert.equal(out.modes['cost-bucketing'].failed, 0);
   });
 });

@@ -21,7 +21,7 @@ describe('allocation: CategoryAllocator', () => {
     assert.equal(c.firstAllocation().memory, 500);
   });
 
-  it('min-waste: learns 250 MB, retries at the largest seen, then a whole worker, then fails', () => {
+  it('min-waste: learns 250 MB, retries at the largest seen plus 5 %, climbs by doubling to a whole worker, then fails', () => {
     const c = new CategoryAllocator({ mode: 'min-waste', worker, samples: 4, updateEvery: 4 });
     feed(c, small, 3);
     feed(c, large, 1);
@@ -29,9 +29,15 @@ describe('allocation: CategoryAllocator', () => {
     // disk: every task used 100 MB, the top (largest seen), which caps the 250 MB bucket.
     assert.deepEqual(first, resources({ cores: 1, memory: 250, disk: 100 }));
     const second = c.nextAllocation(first, ['memory'], { memory: 250 });
-    assert.deepEqual(second, { retry: true, allocation: resources({ cores: 1, memory: 900, disk: 100 }) });
-    const third = c.nextAllocation(resources({ cores: 1, memory: 900, disk: 100 }), ['memory']);
-    assert.equal(third.retry && third.allocation.memory, 4000);
+    // 900 seen, never exactly: 945.
+    assert.deepEqual(second, { retry: true, allocation: resources({ cores: 1, memory: 945, disk: 100 }) });
+    // Above everything seen: the probe's doubling ladder (500, 1000, 2000, 4000), not a jump to 4000.
+    const third = c.nextAllocation(resources({ cores: 1, memory: 945, disk: 100 }), ['memory']);
+    assert.equal(third.retry && third.allocation.memory, 1000);
+    const fourth = c.nextAllocation(resources({ cores: 1, memory: 1000, disk: 100 }), ['memory']);
+    assert.equal(fourth.retry && fourth.allocation.memory, 2000);
+    const fifth = c.nextAllocation(resources({ cores: 1, memory: 2000, disk: 100 }), ['memory']);
+    assert.equal(fifth.retry && fifth.allocation.memory, 4000);
     const last = c.nextAllocation(resources({ cores: 1, memory: 4000, disk: 100 }), ['memory']);
     assert.deepEqual(last, { retry: false, resource: 'memory', reason: 'memory: needs more than a whole worker (memory=4000 MB)' });
   });
@@ -54,7 +60,9 @@ describe('allocation: CategoryAllocator', () => {
     feed(c, large, 1);
     const at = resources({ cores: 1, memory: 900, disk: 100 });
     const next = c.nextAllocation(at, ['memory']);
-    assert.equal(next.retry && next.allocation.memory, 2000);
+    assert.equal(next.retry && next.allocation.memory, 1000);
+    const capped = c.nextAllocation({ ...at, memory: 1000 }, ['memory']);
+    assert.equal(capped.retry && capped.allocation.memory, 2000);
     assert.deepEqual(c.nextAllocation({ ...at, memory: 2000 }, ['memory']),
       { retry: false, resource: 'memory', reason: 'memory: needs more than the category maximum (memory=2000 MB)' });
   });
@@ -128,5 +136,23 @@ describe('allocation: CategoryAllocator', () => {
     const c = new CategoryAllocator({ mode: 'max' });
     assert.throws(() => c.observe(small, 'ok' as never), /observe: expected outcome "success" or "exhausted", got "ok"/);
     assert.throws(() => c.nextAllocation(resources(), []), /expected at least one exhausted resource, got none/);
+  });
+});
+
+describe('allocation: retries climb a step', () => {
+  it('cost-bucketing: a retry at the largest value seen gets the margin, never exactly that value', () => {
+    const c = new CategoryAllocator({ mode: 'cost-bucketing', worker: { cores: 16, memory: 64000, disk: 64000 }, overheadWeight: 0 });
+    for (let i = 0; i < 40; i++) c.observe({ cores: 1, memory: 1000, disk: 10, wallTime: 10 }, 'success');
+    c.observe({ cores: 1, memory: 40417, disk: 10, wallTime: 10 }, 'success');
+    const first = c.firstAllocation();
+    assert.equal(first.memory, 1000);
+    const next = c.nextAllocation(first, ['memory'], { memory: 1000 });
+    // The next measured level is 40417: the retry gets 5 % above it, so a task of 40418 MB fits.
+    assert.ok(next.retry && next.allocation.memory > 40418 && next.allocation.memory <= 40417 * 1.05 + 1e-6, JSON.stringify(next));
+  });
+
+  it('rejects a bad retryMargin or overheadWeight with what was expected', () => {
+    assert.throws(() => new CategoryAllocator({ retryMargin: -1 }), /retryMargin: expected a number >= 0, got -1/);
+    assert.throws(() => new CategoryAllocator({ overheadWeight: Number.NaN }), /overheadWeight: expected a number >= 0, got null/);
   });
 });

@@ -123,6 +123,38 @@ describe('allocation: replay', () => {
   });
 });
 
+describe('allocation: replay protocol options', () => {
+  const trace = parseTrace(TINY, 'tiny.csv');
+  const big = { cores: 4, memory: 1000, disk: 1000 };
+
+  it('--enforce cores: fewer cores than used is an exhaustion charged in full, and cores climb like memory', () => {
+    const t = parseTrace('task,category,cores,memory_mb,disk_mb,wall_s\nb,c,3,100,10,10\n', 'b.csv');
+    const r = replay(t, { mode: 'cost-bucketing', workers: 1, worker: big, enforce: ['cores', 'memory', 'disk'],
+      settings: { probe: { cores: 1, memory: 200, disk: 200 } } });
+    // Stopped at 1 core (the monitor saw no more than that), then 2, then 4: never stretched.
+    assert.deepEqual(r.tasks[0].attempts.map((a) => [a.allocation.cores, a.outcome, a.exhausted, a.duration]), [
+      [1, 'exhausted', ['cores'], 10], [2, 'exhausted', ['cores'], 10], [4, 'success', [], 10],
+    ]);
+    near(r.stats.resources.cores.timeWeighted, 30 / 70);
+  });
+
+  it('--order sequential runs one task at a time; --cold-start gives the first tasks a whole worker', () => {
+    const r = replay(trace, { mode: 'oracle', workers: 1, worker, order: 'sequential' });
+    assert.equal(r.makespan, 30);
+    const c = replay(trace, { mode: 'cost-bucketing', workers: 1, worker, order: 'sequential', coldStart: 1 });
+    assert.deepEqual(c.tasks[0].attempts.map((a) => [a.allocation.cores, a.allocation.memory, a.start]), [[2, 1000, 0]]);
+    assert.equal(c.tasks[1].attempts[0].start, 10);
+  });
+
+  it('keepTasks false keeps the same figures without the tasks', () => {
+    const kept = replay(trace, { mode: 'cost-bucketing', workers: 1, worker });
+    const lean = replay(trace, { mode: 'cost-bucketing', workers: 1, worker, keepTasks: false });
+    assert.equal(lean.tasks.length, 0);
+    assert.deepEqual(lean.stats, kept.stats);
+    assert.equal(lean.makespan, kept.makespan);
+  });
+});
+
 describe('allocation: trace errors', () => {
   const bad = (text: string, message: RegExp) => assert.throws(() => parseTrace(text, 'x.csv'), message);
   const header = 'task,category,cores,memory_mb,disk_mb,wall_s\n';

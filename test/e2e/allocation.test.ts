@@ -110,6 +110,30 @@ describe('measurement and allocation', function () {
     assert.ok(done.allocation!.memory > 300 && done.allocation!.memory <= 2000, `final allocation ${done.allocation!.memory} MB`);
   });
 
+  it('a late small category of large commands climbs its ladder, not beyond, while another category runs', async () => {
+    // Ladder of the late category: 100 MB doubling up to its 2000 MB maximum, 100, 200, 400, 800, 1600, 2000: at most 5 retries.
+    const ladderRetries = Math.ceil(Math.log2(2000 / 100));
+    for (const c of ['steady', 'late']) {
+      manager.setCategoryMode(c, 'cost-bucketing');
+      manager.setCategoryFirstAllocation(c, { memory: 100 });
+      manager.setCategoryMaxResources(c, { memory: 2000 });
+    }
+    const hold = (mb: number) => `python3 -c "b = b'x' * (${mb} * 1024 * 1024); import time; time.sleep(0.2)"`;
+    for (let i = 0; i < 6; i++) manager.submit(new CommandTask(hold(10), { category: 'steady' }));
+    const steady = await drain(manager);
+    for (let i = 0; i < 3; i++) manager.submit(new CommandTask(hold(300), { category: 'late' }));
+    for (let i = 0; i < 3; i++) manager.submit(new CommandTask(hold(10), { category: 'steady' }));
+    const mixed = await drain(manager);
+    const late = mixed.filter((t) => t.category === 'late');
+    assert.equal(late.length, 3);
+    assert.ok(late.some((t) => t.exhaustions >= 1), 'a late task went over its first 100 MB and was retried');
+    for (const t of [...steady, ...mixed]) assert.equal(t.result, 'success', t.error?.message);
+    for (const t of late) {
+      assert.ok(t.exhaustions <= ladderRetries, `${t.exhaustions} retries, more than the ladder's ${ladderRetries}`);
+      assert.ok(t.allocation!.memory > 300 && t.allocation!.memory <= 2000, `final allocation ${t.allocation!.memory} MB`);
+    }
+  });
+
   it('rejects bad category settings, naming what was expected', () => {
     assert.throws(() => manager.setCategoryMode('x', 'greedy' as never), /expected one of fixed, max, min-waste/);
     assert.throws(() => manager.setCategoryMaxResources('x', { memory: -5 }), /memory: expected a number >= 0, got -5/);

@@ -7,7 +7,7 @@
 import { costPlan, type TimedPoint } from '../cost-ladder.js';
 import type { TraceTask } from './trace.js';
 
-export function ladderBound(trace: readonly TraceTask[], resource: 'memory' | 'disk'): number {
+export function ladderBound(trace: readonly TraceTask[], resource: 'cores' | 'memory' | 'disk'): number {
   const byCategory = new Map<string, TimedPoint[]>();
   let used = 0;
   for (const t of trace) {

@@ -1,7 +1,7 @@
 // Replays one trace in several modes (always with the oracle, the makespan's reference) and reduces each
 // run to the figures `trellis allocate` and the benchmark report.
 import type { AutoResource } from '../resources.js';
-import { replay, type ReplayResult } from './simulate.js';
+import { replay, type ReplayOptions, type ReplayResult } from './simulate.js';
 import type { ReplayMode, WorkerSize } from './policies.js';
 import type { TraceTask } from './trace.js';
 
@@ -49,11 +49,17 @@ function figures(r: ReplayResult, oracleMakespan: number): ModeFigures {
   };
 }
 
-export function compareModes(trace: readonly TraceTask[], modes: readonly ReplayMode[], workers: number, worker: WorkerSize, seed = 1): Comparison {
+/** Replay options shared by every mode of a comparison (order, cold start, enforcement, settings, …). */
+export type CompareOptions = Omit<ReplayOptions, 'mode' | 'workers' | 'worker'>;
+
+export function compareModes(
+  trace: readonly TraceTask[], modes: readonly ReplayMode[], workers: number, worker: WorkerSize, options: CompareOptions = {},
+): Comparison {
   const runs = new Map<ReplayMode, ReplayResult>();
   const run = (mode: ReplayMode) => {
     let r = runs.get(mode);
-    if (!r) runs.set(mode, (r = replay(trace, { mode, workers, worker, seed })));
+    // The oracle is the reference: exactly what each task uses from its first attempt, cold start or not.
+    if (!r) runs.set(mode, (r = replay(trace, { ...options, ...(mode === 'oracle' ? { coldStart: 0 } : {}), mode, workers, worker })));
     return r;
   };
   const oracle = run('oracle');

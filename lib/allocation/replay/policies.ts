@@ -1,7 +1,8 @@
 // How the replay sizes attempts: a CategoryAllocator per category for the six modes (the same class the
 // manager uses), or one of the two references — `oracle` (each task gets exactly what it uses) and
 // `whole-worker` (each task gets a whole worker).
-import { CategoryAllocator, type CategorySettings, type NextAllocation } from '../category-allocator.js';
+import { type CategoryAllocator, type NextAllocation } from '../category-allocator.js';
+import { CategoryPool, type PoolSettings } from '../category-pool.js';
 import { ALLOCATION_MODES, isAllocationMode, type AllocationMode } from '../modes.js';
 import { resources, type ResourceName, type Resources } from '../resources.js';
 import type { TraceTask } from './trace.js';
@@ -21,33 +22,41 @@ export type WorkerSize = Pick<Resources, 'cores' | 'memory' | 'disk'>;
 
 export interface Policy {
   first(task: TraceTask): Resources;
+  /**
+   * Tasks with the same key get the same first allocation until the next observation (null: no such
+   * promise, e.g. a random draw per task): a scheduling pass skips them once one did not fit.
+   */
+  firstKey(task: TraceTask): string | null;
+  /** True when a task's first allocation never changes: the replay computes it once per task. */
+  readonly fixed: boolean;
   observe(task: TraceTask, measured: Partial<Resources>, outcome: 'success' | 'exhausted'): void;
   next(task: TraceTask, previous: Resources, exhausted: ResourceName[], measured: Partial<Resources>): NextAllocation;
 }
 
 class AllocatorPolicy implements Policy {
-  private readonly categories = new Map<string, CategoryAllocator>();
+  readonly fixed = false;
+  private readonly pool: CategoryPool;
 
   constructor(
-    private readonly mode: AllocationMode, private readonly worker: WorkerSize, private readonly seed: number,
-    private readonly settings: Partial<CategorySettings>,
-  ) {}
+    private readonly mode: AllocationMode, worker: WorkerSize, seed: number, settings: Partial<PoolSettings>,
+  ) {
+    this.pool = new CategoryPool({ ...settings, mode, worker, seed });
+  }
 
   private category(name: string): CategoryAllocator {
-    let c = this.categories.get(name);
-    if (!c) {
-      c = new CategoryAllocator({ ...this.settings, mode: this.mode, worker: this.worker, seed: this.seed + this.categories.size });
-      this.categories.set(name, c);
-    }
-    return c;
+    return this.pool.get(name);
   }
 
   first(task: TraceTask): Resources {
     return this.category(task.category).firstAllocation();
   }
 
+  firstKey(task: TraceTask): string | null {
+    return this.mode === 'greedy-bucketing' || this.mode === 'exhaustive-bucketing' ? null : task.category;
+  }
+
   observe(task: TraceTask, measured: Partial<Resources>, outcome: 'success' | 'exhausted'): void {
-    this.category(task.category).observe(measured, outcome);
+    this.pool.observe(task.category, measured, outcome);
   }
 
   next(task: TraceTask, previous: Resources, exhausted: ResourceName[], measured: Partial<Resources>): NextAllocation {
@@ -56,7 +65,12 @@ class AllocatorPolicy implements Policy {
 }
 
 class FixedPolicy implements Policy {
-  constructor(private readonly size: (task: TraceTask) => Resources) {}
+  readonly fixed = true;
+  constructor(private readonly size: (task: TraceTask) => Resources, private readonly same: boolean) {}
+
+  firstKey(): string | null {
+    return this.same ? '' : null;
+  }
 
   first(task: TraceTask): Resources {
     return this.size(task);
@@ -70,8 +84,8 @@ class FixedPolicy implements Policy {
 }
 
 /** `settings`: extra category settings for the allocation modes (mode, worker and seed are set here). */
-export function makePolicy(mode: ReplayMode, worker: WorkerSize, seed: number, settings: Partial<CategorySettings> = {}): Policy {
+export function makePolicy(mode: ReplayMode, worker: WorkerSize, seed: number, settings: Partial<PoolSettings> = {}): Policy {
   if (isAllocationMode(mode)) return new AllocatorPolicy(mode, worker, seed, settings);
-  if (mode === 'oracle') return new FixedPolicy((t) => resources(t.used));
-  return new FixedPolicy(() => resources(worker));
+  if (mode === 'oracle') return new FixedPolicy((t) => resources(t.used), false);
+  return new FixedPolicy(() => resources(worker), true);
 }

@@ -29,38 +29,65 @@ function number(file: string, line: number, column: string, raw: string): number
   return n;
 }
 
+/**
+ * The rows of a file without quotes, one at a time: split on newlines and commas, as csv-parse would with
+ * these options but without its per-field work and without holding every row, which dominate on traces of
+ * millions of rows.
+ */
+function* plainRows(text: string): Generator<Row> {
+  let line = 0;
+  for (let at = 0; at < text.length;) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    line++;
+    const raw = text.slice(at, end > at && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+    at = end + 1;
+    if (raw.trim() === '') continue;
+    yield { record: raw.split(',').map((f) => f.trim()), info: { lines: line } };
+  }
+}
+
 /** Parses trace text; `file` names it in messages. */
 export function parseTrace(text: string, file: string): TraceTask[] {
-  let rows: Row[];
+  let rows: Iterator<Row>;
   try {
-    rows = parse(text, { info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as Row[];
+    rows = text.includes('"')
+      ? (parse(text, { info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as Row[])[Symbol.iterator]()
+      : plainRows(text);
   } catch (err) {
     const e = err as Error & { lines?: number };
     throw new TraceError(`${file}:${e.lines ?? '?'}: not valid CSV: ${e.message}`);
   }
-  if (rows.length === 0) throw new TraceError(`${file}:1: expected the header ${TRACE_HEADER.join(',')}, got an empty file`);
-  const header = rows[0].record;
+  const first = rows.next();
+  if (first.done) throw new TraceError(`${file}:1: expected the header ${TRACE_HEADER.join(',')}, got an empty file`);
+  const header = first.value.record;
   if (header.join(',') !== TRACE_HEADER.join(',')) {
-    throw new TraceError(`${file}:${rows[0].info.lines}: expected the header ${TRACE_HEADER.join(',')}, got ${header.join(',')}`);
+    throw new TraceError(`${file}:${first.value.info.lines}: expected the header ${TRACE_HEADER.join(',')}, got ${header.join(',')}`);
   }
   const seen = new Map<string, number>();
-  const tasks = rows.slice(1).map(({ record, info }): TraceTask => {
+  // One string per category, not one per row.
+  const categories = new Map<string, string>();
+  const tasks: TraceTask[] = [];
+  for (let row = rows.next(); !row.done; row = rows.next()) {
+    const { record, info } = row.value;
     const line = info.lines;
     if (record.length !== TRACE_HEADER.length) {
       throw new TraceError(`${file}:${line}: expected ${TRACE_HEADER.length} columns (${TRACE_HEADER.join(',')}), got ${record.length}`);
     }
-    const [task, category, cores, memory, disk, wall] = record;
+    const [task, name, cores, memory, disk, wall] = record;
     if (!task) throw new TraceError(`${file}:${line}: column task expects a name, got nothing`);
-    if (!category) throw new TraceError(`${file}:${line}: column category expects a name, got nothing`);
+    if (!name) throw new TraceError(`${file}:${line}: column category expects a name, got nothing`);
     const before = seen.get(task);
     if (before !== undefined) throw new TraceError(`${file}:${line}: expected one row per task, got task "${task}" again (first on line ${before})`);
     seen.set(task, line);
-    return {
+    let category = categories.get(name);
+    if (category === undefined) categories.set(name, (category = name));
+    tasks.push({
       task, category, line,
       used: { cores: number(file, line, 'cores', cores), memory: number(file, line, 'memory_mb', memory), disk: number(file, line, 'disk_mb', disk) },
       wall: number(file, line, 'wall_s', wall),
-    };
-  });
+    });
+  }
   if (tasks.length === 0) throw new TraceError(`${file}: expected at least one task after the header, got none`);
   return tasks;
 }
