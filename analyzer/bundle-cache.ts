@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSy
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { version as esbuildVersion } from 'esbuild';
-import { environmentHash } from '../lib/protocol/environment-files.js';
+import { environmentHash } from '../protocol/environment-files.js';
 import type { FunctionBundle } from './bundle-function.js';
 import { applicationCacheDir } from './cache-dir.js';
 import type { ExtractedFunction } from './extract-function.js';

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { environmentHash, type EnvFile } from '../lib/protocol/environment-files.js';
+import { environmentHash, type EnvFile } from '../protocol/environment-files.js';
 import { analyzeTarget } from './analyze-environment.js';
 import { readCachedBundle, writeCachedBundle } from './bundle-cache.js';
 import { dataPathInEnv, packagePathInEnv } from './environment-layout.js';

@@ -9,7 +9,10 @@ const FIXED_MTIME = new Date('2000-01-01T00:00:00Z');
 /** `files` are paths relative to `dir` with forward slashes; `first` goes first if present. */
 export async function writeTarGz(dir: string, files: string[], out: string, first?: string): Promise<void> {
   const ordered = [...files].sort();
-  if (first !== undefined && ordered.includes(first)) ordered.splice(ordered.indexOf(first), 1), ordered.unshift(first);
+  if (first !== undefined && ordered.includes(first)) {
+    ordered.splice(ordered.indexOf(first), 1);
+    ordered.unshift(first);
+  }
   for (const f of ordered) {
     const path = join(dir, f);
     chmodSync(path, statSync(path).mode & 0o111 ? 0o755 : 0o644); // umask and copies vary; the archive must not

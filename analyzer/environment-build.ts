@@ -14,7 +14,7 @@ import { isNativePackage } from './native-packages.js';
 import { NODE_RESOLUTION } from './node-resolution.js';
 import { packageOf, type PackageInfo } from './package-info.js';
 import { requireBanner } from './require-banner.js';
-import { FORMAT_LINE } from './bundle-format.js';
+import { FORMAT_LINE } from '../protocol/bundle-format.js';
 import { mustRewrite, scanReferences, type Relocation, type StaticReferences } from './static-references.js';
 import { locatedWarnings, missingModulePlugin, retryableProblems, type BuildWarning, type Workarounds } from './build-problems.js';
 import { isTypeScript, stripTypes } from './typescript-source.js';

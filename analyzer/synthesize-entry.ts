@@ -5,7 +5,6 @@ import type { FunctionCandidate } from './find-function.js';
 import type { FunctionClosure } from './function-closure.js';
 import type { ParsedModule } from './parse-module.js';
 import { PositionedWriter } from './positioned-writer.js';
-import type { Unit } from './top-level-units.js';
 
 interface Piece {
   start: number;

@@ -2,8 +2,8 @@
 // serialized bodies with bytes flipped, cut or added, lying headers, compact result layouts with garbage, and
 // plain random bytes. Seeded, so a run can be repeated.
 import { serialize } from 'node:v8';
-import { frameHeader } from '../lib/protocol/frame-codec.js';
-import { MESSAGE_KINDS } from '../lib/protocol/messages.js';
+import { frameHeader } from '../protocol/frame-codec.js';
+import { MESSAGE_KINDS } from '../protocol/messages.js';
 
 /** mulberry32: a small seeded generator. */
 export function makeRandom(seed: number): () => number {

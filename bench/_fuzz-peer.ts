@@ -5,9 +5,9 @@
 // Usage: node _fuzz-peer.js PORT PASSWORD FRAMES SEED TLS(0|1)
 import type { Socket } from 'node:net';
 import { serialize } from 'node:v8';
-import { dial } from '../lib/protocol/dial.js';
-import { Connection } from '../lib/protocol/connection.js';
-import { PROTOCOL_VERSION } from '../lib/protocol/version.js';
+import { dial } from '../protocol/dial.js';
+import { Connection } from '../protocol/connection.js';
+import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { FrameFuzzer, makeRandom } from './_fuzz-frames.js';
 
 const [portText, password, framesText, seedText, tlsText] = process.argv.slice(2);

@@ -3,7 +3,7 @@
 // Usage: node _sim-workers.js HOST PORT N CORES [PASSWORD]
 import { connect } from 'node:net';
 import { serialize } from 'node:v8';
-import { Connection } from '../lib/protocol/connection.js';
+import { Connection } from '../protocol/connection.js';
 
 const [host, portText, countText, coresText, password] = process.argv.slice(2);
 const NULL = serialize(null);

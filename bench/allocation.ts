@@ -36,7 +36,7 @@ function meets(m: ModeFigures): boolean {
 
 export default async function allocation(args: string[]): Promise<BenchResult> {
   if (args.length > 0) throw new Error(`bench allocation: expected no options besides --json, got ${args.join(' ')}`);
-  const dir = fileURLToPath(new URL('../../fixtures/traces/', import.meta.url));
+  const dir = fileURLToPath(new URL('../../fixtures/traces', import.meta.url));
   const figures: Record<string, unknown> = { workers: WORKERS, worker: DEFAULT_WORKER };
   const report: string[] = [];
   const sources: Array<[string, () => TraceTask[], number, WorkerSize]> = [

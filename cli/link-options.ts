@@ -1,7 +1,7 @@
 // The options every command that connects to a manager shares: the password file and how the link is secured.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { ClientTls } from '../lib/protocol/dial.js';
+import type { ClientTls } from '../protocol/dial.js';
 import { readPasswordFile } from './password-file.js';
 
 export interface LinkSettings {

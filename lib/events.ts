@@ -1,6 +1,6 @@
 // What happens in a manager, as plain records: the transaction log, the dashboard and metrics listen to these.
 // Times are epoch seconds; memory and disk MB.
-import type { ResourceAmounts, TaskOutcome } from './protocol/messages.js';
+import type { ResourceAmounts, TaskOutcome } from '../protocol/messages.js';
 
 export interface WorkerInfo {
   id: number;

@@ -22,7 +22,8 @@ export interface Shipment {
   ready: ReadyEnvironment | null;
 }
 
-const shipped = new WeakMap<Function, Shipment>();
+// Keyed by the function object itself (any function the application passed).
+const shipped = new WeakMap<object, Shipment>();
 
 export function shipFunction(where: string, fn: unknown, include: readonly string[] = []): Shipment {
   if (typeof fn !== 'function') {

@@ -20,7 +20,7 @@ export { startDashboard, type Dashboard } from './dashboard/server.js';
 export { workersSummary } from './dashboard/workers-summary.js';
 export { createProgress, type Progress, type ProgressOptions } from './progress.js';
 export type { ObservedManager, StatusView } from './logs/observed-manager.js';
-export type { TaskOutcome, ResourceAmounts, Measurement } from './protocol/messages.js';
+export type { TaskOutcome, ResourceAmounts, Measurement } from '../protocol/messages.js';
 export type { LogHeader } from './logs/log-format.js';
 export type { WorkerStatusView, TaskRow } from './logs/observed-manager.js';
 export type { TaskListEntry } from './status.js';

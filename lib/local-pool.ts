@@ -3,7 +3,7 @@
 // with a random password like any other; it stays plain TCP, since loopback traffic between two sockets of one
 // process cannot be read or changed by another user without root (docs/security.md).
 import { randomBytes } from 'node:crypto';
-import { Manager, type ManagerOptions } from './manager.js';
+import type { ManagerInternals, ManagerOptions } from './manager.js';
 import { OptionError, checkKnownKeys, checkNumber, checkObject, describeValue } from './options.js';
 
 export interface LocalOptions extends Omit<ManagerOptions, 'host' | 'port' | 'password' | 'tls' | 'insecurePlaintext' | 'insecureNoPassword'> {
@@ -22,7 +22,8 @@ function localLogDefault(): ManagerOptions['log'] {
   return /(^|[\s,])trellis(\*|:|[\s,]|$)/.test(process.env.DEBUG ?? '') ? undefined : false;
 }
 
-export function startLocal(options: LocalOptions = {}): Manager {
+/** What Manager.local() makes its manager with: checked options, loopback, a random password, an embedded worker. */
+export function localManagerArgs(options: LocalOptions = {}): { options: ManagerOptions; internals: ManagerInternals } {
   const o = checkObject('Manager.local()', options);
   checkKnownKeys('Manager.local()', o, ['name', 'log', 'dispatch', 'transactionLog', 'performanceLog', 'dashboard', 'journal', 'cores', 'memory',
     'disk', 'gpus', 'cacheDir', 'cacheSize']);
@@ -34,13 +35,11 @@ export function startLocal(options: LocalOptions = {}): Manager {
   if (cacheSize !== null && !(typeof cacheSize === 'number' && cacheSize > 0 && Number.isFinite(cacheSize))) {
     throw new OptionError(`Manager.local(): option "cacheSize" expects a number of MB > 0, got ${describeValue(cacheSize)}`);
   }
-  const manager = new Manager(
-    { host: '127.0.0.1', port: 0, password: randomBytes(32).toString('hex'), insecurePlaintext: true, name: options.name,
+  return {
+    options: { host: '127.0.0.1', port: 0, password: randomBytes(32).toString('hex'), insecurePlaintext: true, name: options.name,
       log: options.log ?? localLogDefault(), dispatch: options.dispatch,
       transactionLog: options.transactionLog, performanceLog: options.performanceLog, dashboard: options.dashboard,
       journal: options.journal },
-    { embeddedWorker: { ...res, cacheDir: options.cacheDir, cacheSize } },
-  );
-  void manager.listen();
-  return manager;
+    internals: { embeddedWorker: { ...res, cacheDir: options.cacheDir, cacheSize } },
+  };
 }

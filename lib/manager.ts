@@ -9,11 +9,11 @@ import { FileStore } from './file-store.js';
 import { TaskFailedError } from './task-failure.js';
 import { OptionError, checkKnownKeys, checkNumber, checkObject, checkString, describeValue } from './options.js';
 import { Tunables } from './tunables.js';
-import { startLocal, type LocalOptions } from './local-pool.js';
+import { localManagerArgs, type LocalOptions } from './local-pool.js';
 import type { ManagerEvent, ManagerEventListener } from './events.js';
 import type { ReadyEnvironment } from './function-shipment.js';
 import type { ManagerStatus } from './status.js';
-import { decodeError } from './protocol/payload.js';
+import { decodeError } from '../protocol/payload.js';
 import type { Core, CoreOptions, CoreTaskRecord, DoneReport } from './core/types.js';
 import { InlineCore } from './core/inline-core.js';
 import { parseAllocationMode, type AllocationMode } from './allocation/index.js';
@@ -25,8 +25,8 @@ import { workersSummary, type WorkersGroup } from './dashboard/workers-summary.j
 import { mapRemote, type MapOptions } from './map.js';
 import { ThreadCore } from './core/thread-core.js';
 import { linkSecurity } from './link-security.js';
-import { oversize } from './protocol/frame-limit.js';
-import { encodeError } from './protocol/payload.js';
+import { oversize } from '../protocol/frame-limit.js';
+import { encodeError } from '../protocol/payload.js';
 import { Journal } from './journal/journal.js';
 import { restoreTasks, type RestoredTasks } from './journal/restore-tasks.js';
 
@@ -217,7 +217,10 @@ export class Manager {
 
   /** An embedded pool: a manager on loopback and a worker in this process sized to this machine. */
   static local(options?: LocalOptions): Manager {
-    return startLocal(options);
+    const args = localManagerArgs(options);
+    const manager = new Manager(args.options, args.internals);
+    void manager.listen();
+    return manager;
   }
 
   /** Starts accepting workers; resolves with the port (useful with port 0). */

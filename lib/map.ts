@@ -1,7 +1,9 @@
 // mapRemote(manager, fn, inputs): fn applied to every input on the manager's workers, results in input order,
 // with a progress bar on a terminal. What manager.map() does.
 import type { Manager } from './manager.js';
-import { remote } from './remote.js';
+import { FunctionTask } from './task.js';
+import { shipFunction } from './function-shipment.js';
+import { resolveTaskOptions } from './task-options.js';
 import type { TaskOptions } from './task-options.js';
 import { createProgress, type ProgressOptions } from './progress.js';
 import { OptionError, describeValue } from './options.js';
@@ -21,7 +23,10 @@ export async function mapRemote<I, R>(manager: Manager, fn: (input: I) => R, inp
   }
   if (options === null || typeof options !== 'object') throw new OptionError(`map: options expects an object, got ${describeValue(options)}`);
   const { progress: wantBar, progressStream, ...taskOptions } = options;
-  const call = remote(fn, { ...taskOptions, manager });
+  // The calls go to the manager given: remote()'s default-manager logic is not needed (nor imported: no cycle).
+  const resolved = resolveTaskOptions('map()', taskOptions, []);
+  shipFunction('map()', fn);
+  const call = (input: I) => manager.run(new FunctionTask(fn, input).useResolvedOptions(resolved)) as Promise<Awaited<R>>;
   const list = [...inputs];
   const bar = createProgress({ label: fn.name || 'map', total: list.length, stream: progressStream, enabled: wantBar !== false });
   try {

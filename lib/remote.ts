@@ -3,7 +3,6 @@ import { Manager } from './manager.js';
 import { FunctionTask } from './task.js';
 import { shipFunction } from './function-shipment.js';
 import { resolveTaskOptions, type TaskOptions } from './task-options.js';
-import { startLocal } from './local-pool.js';
 import { OptionError, describeValue } from './options.js';
 
 export interface RemoteOptions extends TaskOptions {
@@ -29,7 +28,7 @@ export function configure(options: { manager?: Manager | null }): void {
 
 /** The manager remote() uses by default, starting the embedded local pool on first use. */
 export function currentManager(): Manager {
-  defaultManager ??= startLocal({});
+  defaultManager ??= Manager.local({});
   return defaultManager;
 }
 

@@ -1,6 +1,6 @@
 // Asks a running manager for its status over the protocol, as `trellis status` and the factory do.
-import { Connection } from './protocol/connection.js';
-import { dial, clientUsesTls, type ClientTls } from './protocol/dial.js';
+import { Connection } from '../protocol/connection.js';
+import { dial, clientUsesTls, type ClientTls } from '../protocol/dial.js';
 import type { ManagerStatus } from './manager.js';
 
 export interface StatusQuery {

@@ -1,6 +1,6 @@
 // The shape of manager.status(): plain data, the same from manager.status(), `trellis status --json` and
 // the dashboard.
-import type { ResourceAmounts } from './protocol/messages.js';
+import type { ResourceAmounts } from '../protocol/messages.js';
 
 export interface WorkerStatus {
   id: number;

@@ -1,5 +1,5 @@
 // The options every task takes (resources, category, retries, priority) and their validation.
-import type { ResourceAmounts } from './protocol/messages.js';
+import type { ResourceAmounts } from '../protocol/messages.js';
 import { checkNumber, checkString, checkKnownKeys, checkObject } from './options.js';
 
 export interface TaskOptions {

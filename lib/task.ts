@@ -1,8 +1,8 @@
 // Tasks as the application sees them: a function call or a command line, with resources and, once
 // finished, the outcome, the value or error, where it ran and how long it took.
-import type { Measurement, ResourceAmounts, TaskOutcome, TaskResult } from './protocol/messages.js';
+import type { Measurement, ResourceAmounts, TaskOutcome, TaskResult } from '../protocol/messages.js';
 import type { CheckedResult } from './core/result-payload.js';
-import { encodeValue, decodeValue, decodeError } from './protocol/payload.js';
+import { encodeValue, decodeValue, decodeError } from '../protocol/payload.js';
 import { resolveTaskOptions, type TaskOptions, type ResolvedTaskOptions } from './task-options.js';
 import { shipFunction, type Shipment } from './function-shipment.js';
 import { checkString, OptionError, describeValue } from './options.js';

@@ -8,9 +8,8 @@
 // by any of them is kept (another process may be about to load it).
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleFormat } from '../analyzer/bundle-format.js';
-import { listFiles } from '../analyzer/list-files.js';
-import { environmentHash, type EnvFile } from '../lib/protocol/environment-files.js';
+import { bundleFormat } from '../protocol/bundle-format.js';
+import { environmentHash, type EnvFile } from '../protocol/environment-files.js';
 import { bundleName, layOutEnvironment } from './environment-dir.js';
 import { lruVictims } from './lru-victims.js';
 import { writeWhole } from './write-whole.js';
@@ -172,9 +171,14 @@ export class BundleStore {
     let bytes = this.folderBytes.get(hash);
     if (bytes === undefined) {
       bytes = 0;
-      for (const f of listFiles(join(this.dir, hash))) {
-        try { bytes += statSync(f).size; } catch { /* removed meanwhile */ }
-      }
+      const top = join(this.dir, hash);
+      try {
+        if (!statSync(top).isDirectory()) bytes = statSync(top).size;
+        else for (const e of readdirSync(top, { recursive: true, withFileTypes: true })) {
+          if (!e.isFile()) continue;
+          try { bytes += statSync(join(e.parentPath, e.name)).size; } catch { /* removed meanwhile */ }
+        }
+      } catch { /* the folder went meanwhile */ }
       this.folderBytes.set(hash, bytes);
     }
     return bytes;

@@ -1,8 +1,8 @@
 // The worker's side of the command host (command-host.ts): forks it on the first command, sends it commands
 // and cancellations, and fails what was running if it dies (the next command forks a new one).
 import { fork, type ChildProcess } from 'node:child_process';
-import type { CommandTaskSpec } from '../lib/protocol/messages.js';
-import { encodeError } from '../lib/protocol/payload.js';
+import type { CommandTaskSpec } from '../protocol/messages.js';
+import { encodeError } from '../protocol/payload.js';
 import type { CommandReport } from './command-runner.js';
 import type { HostReply, HostRequest } from './command-host.js';
 import type { CallAbort } from './call-abort.js';

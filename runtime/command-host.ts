@@ -5,8 +5,8 @@
 // host then kills every command it runs (with all they started) and exits.
 import { ContentCache } from './content-cache.js';
 import { runCommand, type CommandReport } from './command-runner.js';
-import { encodeError } from '../lib/protocol/payload.js';
-import type { CommandTaskSpec } from '../lib/protocol/messages.js';
+import { encodeError } from '../protocol/payload.js';
+import type { CommandTaskSpec } from '../protocol/messages.js';
 import { CallAbort } from './call-abort.js';
 import { Containment } from './command-containment.js';
 

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, constants, copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { EnvFile } from '../lib/protocol/environment-files.js';
+import type { EnvFile } from '../protocol/environment-files.js';
 
 /** The bundle's name inside an environment's folder. */
 export function bundleName(format: 'cjs' | 'esm'): string {

@@ -2,9 +2,9 @@
 // evicted by the cache cap, or removed by another process sharing the cache) waits here while the worker
 // asks the manager for the bundle again. A copy that is refused once more fails its tasks: unverified code
 // never runs.
-import type { FunctionTaskSpec } from '../lib/protocol/messages.js';
+import type { FunctionTaskSpec } from '../protocol/messages.js';
 import type { BundleStore } from './bundle-store.js';
-import type { EnvFile } from '../lib/protocol/environment-files.js';
+import type { EnvFile } from '../protocol/environment-files.js';
 
 export interface EnvironmentFetchHooks {
   /** Sends `env-request` for the hash to the manager. */

@@ -4,8 +4,8 @@
 // that thread: piscina replaces it.
 import { Piscina } from 'piscina';
 import { availableParallelism } from 'node:os';
-import type { SerializedError, TaskOutcome, TaskResult } from '../lib/protocol/messages.js';
-import { encodeError } from '../lib/protocol/payload.js';
+import type { SerializedError, TaskOutcome, TaskResult } from '../protocol/messages.js';
+import { encodeError } from '../protocol/payload.js';
 import type { ThreadCall, ThreadJob, ThreadOutcome } from './thread-task.js';
 import type { CallAbort } from './call-abort.js';
 

@@ -2,7 +2,7 @@
 // and the NVIDIA GPUs the driver lists.
 import { availableParallelism, totalmem } from 'node:os';
 import { statfsSync, readdirSync, mkdirSync } from 'node:fs';
-import type { ResourceAmounts } from '../lib/protocol/messages.js';
+import type { ResourceAmounts } from '../protocol/messages.js';
 
 export function detectResources(cacheDir: string): ResourceAmounts {
   return { cores: availableParallelism(), memory: Math.floor(totalmem() / 2 ** 20), disk: freeDiskMB(cacheDir), gpus: countGpus() };

@@ -3,7 +3,7 @@
 import { lstatSync, readdirSync, type Dirent } from 'node:fs';
 import { readdir, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ResourceAmounts, TaskResult } from '../lib/protocol/messages.js';
+import type { ResourceAmounts, TaskResult } from '../protocol/messages.js';
 import type { TreeMonitor } from './process-tree.js';
 import type { OutputCapture } from './output-capture.js';
 

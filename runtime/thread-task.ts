@@ -2,11 +2,11 @@
 // outcome with the value or error already encoded, so the worker's main thread only forwards bytes.
 // A job may carry several short calls, run one after another: one thread hop for many calls.
 import { serialize, deserialize } from 'node:v8';
-import { encodeError } from '../lib/protocol/payload.js';
-import type { Measurement, SerializedError, TaskOutcome } from '../lib/protocol/messages.js';
+import { encodeError } from '../protocol/payload.js';
+import type { Measurement, SerializedError, TaskOutcome } from '../protocol/messages.js';
 import { ThreadUsage } from './thread-usage.js';
 import { loadBundle, saveCompileCaches } from './load-bundle.js';
-import { oversize } from '../lib/protocol/frame-limit.js';
+import { oversize } from '../protocol/frame-limit.js';
 import { collectGarbage, LARGE_VALUE_BYTES } from './collect-garbage.js';
 import { Piscina } from 'piscina';
 

@@ -3,23 +3,23 @@
 import { availableParallelism, hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { Connection } from '../lib/protocol/connection.js';
-import { dial, clientUsesTls, type ClientTls } from '../lib/protocol/dial.js';
-import { REFUSAL_CODES, type FatalCode } from '../lib/protocol/messages.js';
-import type { AnyMessage, ResourceAmounts, TaskSpec, TaskResult, FunctionTaskSpec } from '../lib/protocol/messages.js';
-import { encodeError } from '../lib/protocol/payload.js';
-import { fitsWithin, addTo, formatResources, sameResources } from '../lib/resources.js';
+import { Connection } from '../protocol/connection.js';
+import { dial, clientUsesTls, type ClientTls } from '../protocol/dial.js';
+import { REFUSAL_CODES, type FatalCode } from '../protocol/messages.js';
+import type { AnyMessage, ResourceAmounts, TaskSpec, TaskResult, FunctionTaskSpec } from '../protocol/messages.js';
+import { encodeError } from '../protocol/payload.js';
+import { fitsWithin, addTo, formatResources, sameResources } from '../protocol/resources.js';
 import { detectResources } from './machine-resources.js';
 import { ContentCache } from './content-cache.js';
 import { BundleStore } from './bundle-store.js';
 import { EnvironmentFetch } from './environment-fetch.js';
-import { envFilesProblem } from '../lib/protocol/environment-files.js';
+import { envFilesProblem } from '../protocol/environment-files.js';
 import { FunctionPool } from './function-pool.js';
 import type { CommandReport } from './command-runner.js';
 import { CommandHost } from './command-host-client.js';
 import { GpuSlots } from './gpu-slots.js';
 import { CallAbort } from './call-abort.js';
-import { oversize } from '../lib/protocol/frame-limit.js';
+import { oversize } from '../protocol/frame-limit.js';
 import { collectGarbage, LARGE_VALUE_BYTES } from './collect-garbage.js';
 
 export interface WorkerOptions {

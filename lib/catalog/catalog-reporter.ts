@@ -2,7 +2,7 @@
 // least every `interval` seconds so the catalog keeps it alive; at close it says it is gone.
 import { request } from 'node:http';
 import { hostname, userInfo } from 'node:os';
-import { PROTOCOL_VERSION } from '../protocol/version.js';
+import { PROTOCOL_VERSION } from '../../protocol/version.js';
 import type { ManagerStatus } from '../status.js';
 import { catalogAddress } from './catalog-client.js';
 import type { CatalogRecord } from './record.js';

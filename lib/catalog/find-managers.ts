@@ -1,7 +1,7 @@
 // Finds live managers by project name through a catalog: those whose project matches the regular expression
 // (RE2, unanchored, as JX's like) and that speak this side's protocol version, the most waiting tasks first.
 import { RE2JS } from 're2js';
-import { PROTOCOL_VERSION } from '../protocol/version.js';
+import { PROTOCOL_VERSION } from '../../protocol/version.js';
 import { queryCatalog } from './catalog-client.js';
 import type { CatalogRecord } from './record.js';
 

@@ -2,7 +2,7 @@
 // learns from measured tasks; the allocation of each attempt comes from it, overridden by whatever the task
 // set explicitly. Also keeps the per-category figures status() reports.
 import { CategoryAllocator, type AllocationMode, type Resources } from '../allocation/index.js';
-import type { Measurement, ResourceAmounts, TaskResult } from '../protocol/messages.js';
+import type { Measurement, ResourceAmounts, TaskResult } from '../../protocol/messages.js';
 import type { CategoryStatus } from '../status.js';
 
 type Amount = 'cores' | 'memory' | 'disk';

@@ -5,13 +5,13 @@ import { answerStatusQuery } from '../status-query.js';
 import type { Socket } from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Connection } from '../protocol/connection.js';
-import type { AnyMessage, Announce, TaskResult } from '../protocol/messages.js';
-import type { EnvFile } from '../protocol/environment-files.js';
-import { encodeError } from '../protocol/payload.js';
-import { TaskQueue } from '../task-queue.js';
-import { WorkerLink, type CoreTask } from '../worker-link.js';
-import { formatResources } from '../resources.js';
+import { Connection } from '../../protocol/connection.js';
+import type { AnyMessage, Announce, TaskResult } from '../../protocol/messages.js';
+import type { EnvFile } from '../../protocol/environment-files.js';
+import { encodeError } from '../../protocol/payload.js';
+import { TaskQueue } from './task-queue.js';
+import { WorkerLink, type CoreTask } from './worker-link.js';
+import { formatResources } from '../../protocol/resources.js';
 import { Tunables } from '../tunables.js';
 import { LinkServer } from './link-server.js';
 import { serverCredentials } from './tls-credentials.js';
@@ -19,11 +19,11 @@ import { checkResultPayload } from './result-payload.js';
 import type { ManagerEvent, WorkerInfo } from '../events.js';
 import type { ManagerStatus, TaskListEntry } from '../status.js';
 import type { Core, CoreOptions, CoreTaskRecord, DoneReport, FinalResult } from './types.js';
-import { Worker } from '../../runtime/worker.js';
+import { startEmbeddedWorker, type EmbeddedWorker } from './embedded-worker.js';
 import { Categories, usedAmounts } from './categories.js';
 import { UnfitTasks } from './unfit-tasks.js';
 import type { AllocationMode, Resources } from '../allocation/index.js';
-import type { ResourceAmounts } from '../protocol/messages.js';
+import type { ResourceAmounts } from '../../protocol/messages.js';
 
 const RESOLVED = Promise.resolve();
 /** Bytes a peer may leave unread before it may ask for more (a status reply, an environment again). */
@@ -65,7 +65,7 @@ export class InlineCore implements Core {
   private holdOpen = true;
   private holdTimer: NodeJS.Timeout | null = null;
   private doneCount = 0;
-  private embedded: { worker: Worker; done: Promise<unknown> } | null = null;
+  private embedded: EmbeddedWorker | null = null;
   /** Links that were sent something in the current dispatch pass: flushed at its end. */
   private readonly touched = new Set<WorkerLink>();
 
@@ -107,11 +107,9 @@ export class InlineCore implements Core {
   }
 
   private startEmbedded(port: number): void {
-    const worker = new Worker({ host: '127.0.0.1', port, password: this.opts.password, embedded: true, connectTimeout: 10,
+    this.embedded = startEmbeddedWorker({ host: '127.0.0.1', port, password: this.opts.password, embedded: true, connectTimeout: 10,
       insecurePlaintext: this.opts.tls === null, tls: this.opts.tls === null ? undefined : {},
-      log: (line) => this.onLog(line), ...this.opts.embeddedWorker });
-    const done = worker.run().catch((err: Error) => this.onLog(`trellis: the embedded worker stopped: ${err.message}`));
-    this.embedded = { worker, done };
+      log: (line: string) => this.onLog(line), ...this.opts.embeddedWorker }, (message) => this.onLog(message));
   }
 
   addEnv(hash: string, code: string, files: EnvFile[]): void {
@@ -215,8 +213,8 @@ export class InlineCore implements Core {
     this.queue.clear();
     this.live.clear();
     if (this.embedded) {
-      this.embedded.worker.stop('the manager closed');
-      ending.push(within(this.embedded.done.then(() => {}), CLOSE_SECONDS * 2));
+      this.embedded.stop('the manager closed');
+      ending.push(within(this.embedded.done, CLOSE_SECONDS * 2));
     }
     if (this.server) ending.push(this.server.close());
     await Promise.all(ending);
@@ -422,7 +420,7 @@ export class InlineCore implements Core {
 
   // ---- workers ---------------------------------------------------------------------------------------
 
-  /** A connection, TLS done: the Connection checks every frame and message (lib/protocol) before onMessage. */
+  /** A connection, TLS done: the Connection checks every frame and message (protocol) before onMessage. */
   private accept(socket: Socket, authenticated: () => void): void {
     const t = this.tunables.values;
     const conn = new Connection(socket, { role: 'manager', password: this.opts.password, log: (l) => this.onLog(l),

@@ -2,8 +2,8 @@
 // The message's shape was checked on arrival (protocol/message-checks.ts); this decodes what it carries once,
 // so that a result the application takes in can never throw there.
 import { deserialize } from 'node:v8';
-import type { TaskResult } from '../protocol/messages.js';
-import { given } from '../protocol/message-checks.js';
+import type { TaskResult } from '../../protocol/messages.js';
+import { given } from '../../protocol/message-checks.js';
 
 /** A result whose value was decoded here; `decoded` is used instead of decoding the bytes again. */
 export interface CheckedResult extends TaskResult {

@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Core, CoreOptions, CoreTaskRecord, DoneReport } from './types.js';
 import type { ManagerEvent } from '../events.js';
-import type { EnvFile } from '../protocol/environment-files.js';
+import type { EnvFile } from '../../protocol/environment-files.js';
 import type { ManagerStatus } from '../status.js';
 import type { FromDispatcher, ToDispatcher } from './thread-messages.js';
 

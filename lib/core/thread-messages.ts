@@ -1,6 +1,6 @@
 // Messages between the application's thread and the dispatcher thread. Each postMessage carries a batch.
 import type { CoreTaskRecord, DoneReport } from './types.js';
-import type { EnvFile } from '../protocol/environment-files.js';
+import type { EnvFile } from '../../protocol/environment-files.js';
 import type { ManagerEvent } from '../events.js';
 import type { ManagerStatus } from '../status.js';
 

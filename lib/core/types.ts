@@ -1,8 +1,8 @@
 // What the application side hands the dispatch core, and what the core hands back. Plain data, so the core
 // can run in the application's thread or in a dispatcher thread of its own.
-import type { ResourceAmounts, SerializedError, TaskOutcome, TaskResult } from '../protocol/messages.js';
+import type { ResourceAmounts, SerializedError, TaskOutcome, TaskResult } from '../../protocol/messages.js';
 import type { ManagerEvent } from '../events.js';
-import type { EnvFile } from '../protocol/environment-files.js';
+import type { EnvFile } from '../../protocol/environment-files.js';
 import type { ManagerStatus } from '../status.js';
 import type { ServerTls } from './tls-credentials.js';
 

@@ -2,9 +2,9 @@
 // its way: the factory, a user starting one by hand) and then end resource-exhaustion, naming what they asked
 // for and the largest worker there is. Tasks asking for the same amounts share one clock, so a queue of a
 // thousand such tasks ends together rather than a dispatch pass's worth at a time.
-import { formatResources } from '../resources.js';
-import type { ResourceAmounts } from '../protocol/messages.js';
-import type { CoreTask, WorkerLink } from '../worker-link.js';
+import { formatResources } from '../../protocol/resources.js';
+import type { ResourceAmounts } from '../../protocol/messages.js';
+import type { CoreTask, WorkerLink } from './worker-link.js';
 
 interface Shape {
   need: ResourceAmounts;

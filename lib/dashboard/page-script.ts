@@ -1,6 +1,5 @@
 // The script the report page runs in the browser. It is shipped as this function's source text
 // (Function.prototype.toString), so it must use nothing from outside its own body: no imports, no helpers.
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 export function reportPageScript(echarts: any, doc: any, win: any): void {
   const palette = ['#3b6fb6', '#d9822b', '#2f9e44', '#c92a2a', '#7048e8', '#0c8599', '#e64980', '#5c940d', '#862e9c', '#495057', '#f08c00', '#1971c2'];

@@ -3,7 +3,7 @@
 // those tasks reserve divided by one worker's — whichever needs more — kept between min and max.
 import type { StatusView } from '../logs/observed-manager.js';
 import { categoryRecords } from '../dashboard/status-tables.js';
-import type { ResourceAmounts } from '../protocol/messages.js';
+import type { ResourceAmounts } from '../../protocol/messages.js';
 
 export interface WorkerShape {
   cores: number;

@@ -9,7 +9,7 @@
 //   A <id>                the application took that result (wait() returned it, or remote()'s promise settled)
 // Text lines so a journal can be read (and cut short by a crash mid-line: the last partial line is ignored).
 import type { ResolvedTaskOptions } from '../task-options.js';
-import type { SerializedError } from '../protocol/messages.js';
+import type { SerializedError } from '../../protocol/messages.js';
 import type { DoneReport } from '../core/types.js';
 
 export const JOURNAL_FORMAT = 1;

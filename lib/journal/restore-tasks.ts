@@ -2,9 +2,9 @@
 import { deserialize } from 'node:v8';
 import { FunctionTask, CommandTask, type Task } from '../task.js';
 import type { ReadyEnvironment, Shipment } from '../function-shipment.js';
-import type { EnvFile } from '../protocol/environment-files.js';
+import type { EnvFile } from '../../protocol/environment-files.js';
 import type { FileStore } from '../file-store.js';
-import { decodeError } from '../protocol/payload.js';
+import { decodeError } from '../../protocol/payload.js';
 import type { ContentCopies } from './content-copies.js';
 import type { JournalState } from './journal-reader.js';
 import { readPlainResult, type CommandRecord, type ResultRecord } from './journal-records.js';

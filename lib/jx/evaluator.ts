@@ -4,7 +4,10 @@
 import type { BinaryOp, ForClause, JxNode } from './ast.js';
 import { JxError, type JxPosition } from './errors.js';
 import { FUNCTIONS } from './functions.js';
-import { describeValue, getKey, isObject, jxEqual, jxToString, newObject, typeOf, type JxObject, type JxValue } from './values.js';
+import { Scope } from './scope.js';
+
+export { Scope };
+import { describeValue, getKey, isObject, jxEqual, jxToString, newObject, typeOf, type JxValue } from './values.js';
 
 export interface EvalLimits {
   /** Most nodes evaluated and items walked by functions, in all. Default 10,000,000. */
@@ -15,41 +18,6 @@ export interface EvalLimits {
 
 export const DEFAULT_LIMITS: Required<EvalLimits> = { maxSteps: 10_000_000, maxSize: 10_000_000 };
 
-/** Where symbols are found: variables of comprehensions, then an object's fields (select/project), then outer. */
-export class Scope {
-  constructor(
-    readonly parent: Scope | null,
-    private readonly fields: JxObject | null,
-    private readonly name: string | null = null,
-    private readonly value: JxValue = null,
-  ) {}
-
-  static of(context: JxObject | null | undefined): Scope {
-    return new Scope(null, context ?? null);
-  }
-
-  lookup(name: string): JxValue | undefined {
-    for (let s: Scope | null = this; s; s = s.parent) {
-      if (s.name !== null) {
-        if (s.name === name) return s.value;
-      } else if (s.fields) {
-        const v = getKey(s.fields, name);
-        if (v !== undefined) return v;
-      }
-    }
-    return undefined;
-  }
-
-  /** Every name visible, innermost first (for `values` in the REPL and suggestions). */
-  names(): string[] {
-    const out = new Set<string>();
-    for (let s: Scope | null = this; s; s = s.parent) {
-      if (s.name !== null) out.add(s.name);
-      else if (s.fields) for (const k of Object.keys(s.fields)) out.add(k);
-    }
-    return [...out];
-  }
-}
 
 export class Evaluator {
   steps = 0;

@@ -5,7 +5,8 @@ import { posix } from 'node:path';
 import { RE2JS } from 're2js';
 import type { JxNode } from './ast.js';
 import type { JxPosition } from './errors.js';
-import { Scope, type Evaluator } from './evaluator.js';
+import type { Evaluator } from './evaluator.js';
+import { Scope } from './scope.js';
 import { formatJx } from './format.js';
 import { describeValue, isObject, jxToString, newObject, typeOf, type JxObject, type JxValue } from './values.js';
 

@@ -1,7 +1,7 @@
 // What the logs, the dashboard and the factory need from a manager: its events and its status. Structural, so
 // they work with any Manager version whose status() has at least these fields (newer fields are optional).
 import type { ManagerEventListener } from '../events.js';
-import type { ResourceAmounts } from '../protocol/messages.js';
+import type { ResourceAmounts } from '../../protocol/messages.js';
 
 export interface WorkerStatusView {
   id?: number;

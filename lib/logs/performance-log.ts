@@ -5,7 +5,7 @@ import { makeHeader } from './log-format.js';
 import type { ObservedManager, StatusView } from './observed-manager.js';
 import type { LogHandle } from './transaction-log.js';
 import { OptionError, describeValue } from '../options.js';
-import type { ResourceAmounts } from '../protocol/messages.js';
+import type { ResourceAmounts } from '../../protocol/messages.js';
 
 export interface PerformanceRecord {
   type: 'performance';

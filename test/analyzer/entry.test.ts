@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { bundleFunction } from '../../analyzer/bundle-function.js';
-import { bundleFormat } from '../../analyzer/bundle-format.js';
+import { bundleFormat } from '../../protocol/bundle-format.js';
 import { extractFunction } from '../../analyzer/extract-function.js';
 import { declaredModuleType, clearModuleTypeCache } from '../../analyzer/module-type.js';
 import { freshDir, loadBundle, removeDir, writeTree } from './support.js';

@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeEnvironment } from '../../analyzer/analyze-environment.js';
-import { bundleFormat } from '../../analyzer/bundle-format.js';
+import { bundleFormat } from '../../protocol/bundle-format.js';
 import { bundleFunction, type FunctionBundle } from '../../analyzer/bundle-function.js';
 import { extractNamedFunction } from '../../analyzer/named-function.js';
 import { GLOB_LIMITS } from '../../analyzer/static-references.js';

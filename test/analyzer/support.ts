@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FunctionBundle } from '../../analyzer/bundle-function.js';
-import { bundleFormat } from '../../analyzer/bundle-format.js';
+import { bundleFormat } from '../../protocol/bundle-format.js';
 import { loadBundle as workerLoad } from '../../runtime/load-bundle.js';
 
 // dist/test/analyzer -> project root

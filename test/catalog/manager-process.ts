@@ -3,7 +3,7 @@
 import { Manager, CommandTask } from '../../lib/index.js';
 
 const [project = 'test', countText = '2', seconds = '0'] = process.argv.slice(2);
-const manager = new Manager({ name: project, port: 0, log: false, catalog: process.env.TRELLIS_CATALOG ? { address: process.env.TRELLIS_CATALOG, interval: 0.5 } : null });
+const manager = new Manager({ name: project, host: '127.0.0.1', port: 0, log: false, catalog: process.env.TRELLIS_CATALOG ? { address: process.env.TRELLIS_CATALOG, interval: 0.5 } : null });
 const port = await manager.listen();
 console.log(`port ${port}`);
 for (let i = 0; i < Number(countText); i++) manager.submit(new CommandTask(`sleep ${seconds}; echo ${project}-${i}`, { cores: 1 }));

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Manager } from '../../lib/index.js';
 import { PROJECT_ROOT } from '../helpers/paths.js';
-import { startWorker, stopAllWorkers, until } from '../helpers/worker-process.js';
+import { startWorker, stopAllWorkers } from '../helpers/worker-process.js';
 
 const APP = resolve(PROJECT_ROOT, 'dist/test/helpers/journal-app.js');
 
@@ -92,9 +92,9 @@ describe('the manager journal', function () {
   });
 
   it('rejects bad journal options, naming them', () => {
-    assert.throws(() => new Manager({ journal: 5 as never }), /journal.*expects/);
-    assert.throws(() => new Manager({ journal: { path: join(dir, 'x'), every: 1 } as never }), /unknown option "every"/);
-    assert.throws(() => new Manager({ journal: join(dir, 'missing-dir', 'x.journal') }), /journal ".*x\.journal" cannot be used/);
+    assert.throws(() => new Manager({ host: '127.0.0.1', journal: 5 as never }), /journal.*expects/);
+    assert.throws(() => new Manager({ host: '127.0.0.1', journal: { path: join(dir, 'x'), every: 1 } as never }), /unknown option "every"/);
+    assert.throws(() => new Manager({ host: '127.0.0.1', journal: join(dir, 'missing-dir', 'x.journal') }), /journal ".*x\.journal" cannot be used/);
     assert.ok(!existsSync(join(dir, 'missing-dir')));
   });
 });

@@ -1,6 +1,5 @@
 // Separate `trellis worker` processes on loopback: sharing a queue, losing a worker, authentication,
 // bad frames, command tasks with files, and packing a big worker.
-import { PROTOCOL_VERSION } from '../../lib/protocol/version.js';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';

@@ -3,10 +3,10 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { serialize, deserialize } from 'node:v8';
-import { FrameDecoder, frameHeader } from '../../lib/protocol/frame-codec.js';
-import { decodeFast } from '../../lib/protocol/fast-codec.js';
-import { MESSAGE_KINDS, type AnyMessage } from '../../lib/protocol/messages.js';
-import { Connection } from '../../lib/protocol/connection.js';
+import { FrameDecoder, frameHeader } from '../../protocol/frame-codec.js';
+import { decodeFast } from '../../protocol/fast-codec.js';
+import { MESSAGE_KINDS, type AnyMessage } from '../../protocol/messages.js';
+import { Connection } from '../../protocol/connection.js';
 
 export type Type = AnyMessage['type'];
 

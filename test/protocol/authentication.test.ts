@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { Manager, CommandTask, FunctionTask } from '../../lib/index.js';
 import { Worker } from '../../runtime/worker.js';
-import { PROTOCOL_VERSION } from '../../lib/protocol/version.js';
+import { PROTOCOL_VERSION } from '../../protocol/version.js';
 import { RawPeer, openSocket, v8Frame } from '../helpers/raw-peer.js';
 import { until } from '../helpers/worker-process.js';
 

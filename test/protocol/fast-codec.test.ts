@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { serialize } from 'node:v8';
-import { encodeFast, decodeFast } from '../../lib/protocol/fast-codec.js';
-import type { FunctionTaskSpec, TaskResult } from '../../lib/protocol/messages.js';
+import { encodeFast, decodeFast } from '../../protocol/fast-codec.js';
+import type { FunctionTaskSpec, TaskResult } from '../../protocol/messages.js';
 
 describe('compact frames for function tasks and results', () => {
   it('round-trips a function task and a successful result exactly', () => {

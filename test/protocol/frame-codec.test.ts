@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { FrameDecoder, FrameError, frameHeader } from '../../lib/protocol/frame-codec.js';
+import { FrameDecoder, FrameError, frameHeader } from '../../protocol/frame-codec.js';
 
 function frame(body: Buffer, kind = 7): Buffer {
   return Buffer.concat([frameHeader(body.length, kind), body]);

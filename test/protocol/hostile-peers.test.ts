@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Manager, remote } from '../../lib/index.js';
 import { Worker } from '../../runtime/worker.js';
-import { frameHeader } from '../../lib/protocol/frame-codec.js';
-import { MESSAGE_KINDS } from '../../lib/protocol/messages.js';
+import { frameHeader } from '../../protocol/frame-codec.js';
+import { MESSAGE_KINDS } from '../../protocol/messages.js';
 import { RawPeer, authenticatedWorker, frame, openSocket, v8Frame } from '../helpers/raw-peer.js';
 import { until } from '../helpers/worker-process.js';
 
@@ -172,7 +172,7 @@ for (const dispatch of ['inline', 'thread'] as const) describe(`hostile peers (d
 describe('hostile manager: a worker survives malformed frames from a peer that knows the password', function () {
   it('closes the link with the reason and reconnects; nothing it was sent runs', async () => {
     const { createServer } = await import('node:net');
-    const { Connection } = await import('../../lib/protocol/connection.js');
+    const { Connection } = await import('../../protocol/connection.js');
     const reasons: string[] = [];
     let links = 0;
     const bad = [

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { PROTOCOL_VERSION } from '../../lib/protocol/version.js';
+import { PROTOCOL_VERSION } from '../../protocol/version.js';
 import { PROJECT_ROOT } from '../helpers/paths.js';
 
 /** Every version's fingerprint, oldest first. Add a line for a new version; never change an old one. */
@@ -21,7 +21,7 @@ export function wireFingerprint(): string {
   const printer = ts.createPrinter({ removeComments: true });
   const h = createHash('sha256');
   for (const name of WIRE_FILES) {
-    const text = readFileSync(join(PROJECT_ROOT, 'lib/protocol', name), 'utf8');
+    const text = readFileSync(join(PROJECT_ROOT, 'protocol', name), 'utf8');
     const source = ts.createSourceFile(name, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
     h.update(`${name}\n${printer.printFile(source)}\n`);
   }
@@ -32,10 +32,10 @@ describe('protocol version', () => {
   it('is pinned to a fingerprint of the wire definitions', () => {
     const now = wireFingerprint();
     const latest = Math.max(...Object.keys(PINNED).map(Number));
-    assert.equal(PROTOCOL_VERSION, latest, `lib/protocol/version.ts says ${PROTOCOL_VERSION}, the latest pinned version here is ${latest}`);
+    assert.equal(PROTOCOL_VERSION, latest, `protocol/version.ts says ${PROTOCOL_VERSION}, the latest pinned version here is ${latest}`);
     assert.equal(now, PINNED[PROTOCOL_VERSION],
-      `the wire definitions (${WIRE_FILES.join(', ')} in lib/protocol) changed: their fingerprint is ${now}, version ` +
-      `${PROTOCOL_VERSION} was pinned to ${PINNED[PROTOCOL_VERSION]}. Bump PROTOCOL_VERSION in lib/protocol/version.ts and ` +
+      `the wire definitions (${WIRE_FILES.join(', ')} in protocol) changed: their fingerprint is ${now}, version ` +
+      `${PROTOCOL_VERSION} was pinned to ${PINNED[PROTOCOL_VERSION]}. Bump PROTOCOL_VERSION in protocol/version.ts and ` +
       `add "${PROTOCOL_VERSION + 1}: '${now}'" to PINNED in this test (a change that only reworded comments does not count).`);
   });
 

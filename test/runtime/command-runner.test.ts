@@ -11,7 +11,7 @@ import { ContentCache } from '../../runtime/content-cache.js';
 import { CallAbort } from '../../runtime/call-abort.js';
 import { Containment } from '../../runtime/command-containment.js';
 import { MAX_CAPTURE_BYTES } from '../../runtime/output-capture.js';
-import type { CommandTaskSpec } from '../../lib/protocol/messages.js';
+import type { CommandTaskSpec } from '../../protocol/messages.js';
 import { leftovers, uniqueMarker } from '../helpers/leftovers.js';
 import { until } from '../helpers/worker-process.js';
 

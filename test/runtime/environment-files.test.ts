@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { environmentHash, envFilesProblem, type EnvFile } from '../../lib/protocol/environment-files.js';
+import { environmentHash, envFilesProblem, type EnvFile } from '../../protocol/environment-files.js';
 import { BundleStore } from '../../runtime/bundle-store.js';
 import { ContentCache } from '../../runtime/content-cache.js';
 

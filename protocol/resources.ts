@@ -1,5 +1,5 @@
 // Arithmetic on resource amounts. Zero in a request means "nothing reserved" for that resource.
-import type { ResourceAmounts } from './protocol/messages.js';
+import type { ResourceAmounts } from './messages.js';
 
 export const NO_RESOURCES: ResourceAmounts = Object.freeze({ cores: 0, memory: 0, disk: 0, gpus: 0 });
 

@@ -1,9 +1,9 @@
 // The manager's view of one connected worker: its resources, what is reserved on it, the tasks it holds
 // (running, or queued on it ahead of time), and which environments and files it already has.
-import type { Connection } from './protocol/connection.js';
-import type { Announce, ResourceAmounts } from './protocol/messages.js';
-import { addTo, fitsWithin } from './resources.js';
-import type { CoreTaskRecord } from './core/types.js';
+import type { Connection } from '../../protocol/connection.js';
+import type { Announce, ResourceAmounts } from '../../protocol/messages.js';
+import { addTo, fitsWithin } from '../../protocol/resources.js';
+import type { CoreTaskRecord } from './types.js';
 
 /** A task as the dispatch core tracks it. */
 export interface CoreTask extends CoreTaskRecord {
