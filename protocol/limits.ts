@@ -11,15 +11,16 @@ const MiB = 1024 * KiB;
 /** Largest body of each kind. Bulk data (bundles, files, arguments, results) share the large limit. */
 export const DEFAULT_MAX_DATA_BYTES = 512 * MiB;
 const SMALL: Partial<Record<Type, number>> = {
-  'hello': 1 * KiB, 'auth': 1 * KiB, 'fatal': 20 * KiB, 'ping': 64, 'announce': 8 * KiB, 'cancel': 64,
-  'shutdown': 20 * KiB, 'env-request': 256, 'status-request': 256, 'status-reply': 64 * MiB,
+  // announce may list the tasks a worker held for a journaled manager; status-request may carry JX queries.
+  'hello': 1 * KiB, 'auth': 1 * KiB, 'fatal': 20 * KiB, 'ping': 64, 'announce': 16 * MiB, 'cancel': 64, 'session': 16 * MiB,
+  'shutdown': 20 * KiB, 'env-request': 256, 'status-request': 160 * KiB, 'status-reply': 64 * MiB,
 };
 
 const HANDSHAKE: Type[] = ['hello', 'auth', 'fatal'];
 /** What each role may receive once authenticated, by the role of its peer. */
 const ACCEPTS: Record<'manager' | 'worker' | 'status', Type[]> = {
   manager: ['fatal', 'ping', 'announce', 'result', 'env-request', 'status-request'],
-  worker: ['fatal', 'ping', 'env', 'file', 'task', 'cancel', 'shutdown'],
+  worker: ['fatal', 'ping', 'session', 'env', 'file', 'task', 'cancel', 'shutdown'],
   status: ['fatal', 'ping', 'status-reply'],
 };
 /** A status client may send the manager only these (a worker may send all of ACCEPTS.manager but status-request). */
