@@ -81,9 +81,15 @@ describe('trellis catalog', function () {
     assert.deepEqual(await live(), ['atlas', 'cms-alpha', 'cms-beta']);
 
     // The catalog evaluates --where: only the matching records come back.
-    const q = await runWithInput(['catalog-query', '--catalog', `127.0.0.1:${port}`, '--where', 'project.like("cms.*") and tasks_waiting > 2', '--json'], '', env);
-    assert.equal(q.code, 0, q.stderr);
-    const records = JSON.parse(q.stdout) as { project: string; tasks_waiting: number; protocol: number; owner: string; categories: string[] }[];
+    // A manager reports once it listens and again when its tasks are queued: wait for the second report.
+    type Rec = { project: string; tasks_waiting: number; protocol: number; owner: string; categories: string[] };
+    let records: Rec[] = [];
+    await waitFor('cms-alpha reports its 3 waiting tasks', async () => {
+      const q = await runWithInput(['catalog-query', '--catalog', `127.0.0.1:${port}`, '--where', 'project.like("cms.*") and tasks_waiting > 2', '--json'], '', env);
+      assert.equal(q.code, 0, q.stderr);
+      records = JSON.parse(q.stdout) as Rec[];
+      return records.length > 0;
+    });
     assert.deepEqual(records.map((r) => [r.project, r.tasks_waiting]), [['cms-alpha', 3]]);
     assert.equal(typeof records[0]!.owner, 'string');
     assert.deepEqual(records[0]!.categories, ['default']);
