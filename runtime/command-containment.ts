@@ -250,6 +250,9 @@ export class Containment {
       } catch { /* the next host removes it */ }
     } else {
       killMarked(process.pid, () => false);
+      // A fork that was under way during that scan (a subshell starting a setsid child) shows up just after.
+      pause(20);
+      killMarked(process.pid, () => false);
     }
   }
 }
