@@ -186,8 +186,6 @@ export class Containment {
     }
     // Its group is now in no running command's session: the one read of the cgroup finds it with the rest.
     const killed = this.killStrays();
-    // A process forked while that read was made (a subshell starting its child) is not in it: look again soon.
-    for (const ms of [50, 500]) setTimeout(() => { if (this.cgroup) this.killStrays(); }, ms).unref();
     return killed.length === 0 ? null : this.gone(killed);
   }
 
