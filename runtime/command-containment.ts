@@ -186,7 +186,18 @@ export class Containment {
     }
     // Its group is now in no running command's session: the one read of the cgroup finds it with the rest.
     const killed = this.killStrays();
+    // A process this command forked while that read was made is not in it: look for its marker again soon
+    // (only this command's marker, so no command starting meanwhile can be touched).
+    for (const ms of [50, 500]) setTimeout(() => this.killMarkedInCgroup(id), ms).unref();
     return killed.length === 0 ? null : this.gone(killed);
+  }
+
+  private killMarkedInCgroup(id: number): void {
+    if (!this.cgroup || this.running(id)) return;
+    const want = this.marker(id);
+    for (const pid of cgroupPids(this.cgroup.dir)) {
+      if (pid !== process.pid && !this.sessions.has(pid) && markerOf(pid) === want) kill(pid);
+    }
   }
 
   /** Waits (up to about a second) until none of these processes is alive; kills them again meanwhile. */
