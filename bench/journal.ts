@@ -8,17 +8,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Manager, FunctionTask, remote } from '../lib/index.js';
 import type { BenchResult } from './run.js';
+import { rate } from './_rate.js';
 
 function noop(): null {
   return null;
-}
-
-async function rate(calls: number, run: () => Promise<unknown>): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  const all: Promise<unknown>[] = new Array(calls);
-  for (let i = 0; i < calls; i++) all[i] = run();
-  await Promise.all(all);
-  return calls / (Number(process.hrtime.bigint() - t0) / 1e9);
 }
 
 function median(xs: number[]): number {
