@@ -2,22 +2,14 @@
 // retries, and exits naming the address and the reason.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { CLI } from '../helpers/paths.js';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort } from '../helpers/free-port.js';
 
 describe('trellis worker without a manager', function () {
   this.timeout(60_000);
 
   it('says at once that it cannot reach the manager, then exits naming the address and the reason', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const r = spawnSync(process.execPath, [CLI, 'worker', `127.0.0.1:${port}`, '--connect-timeout', '2'], { encoding: 'utf8' });
     assert.equal(r.status, 1);
     const lines = r.stderr.trim().split('\n');
@@ -27,7 +19,7 @@ describe('trellis worker without a manager', function () {
   });
 
   it('--quiet prints only why it exits; --verbose a line per attempt', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const q = spawnSync(process.execPath, [CLI, 'worker', `127.0.0.1:${port}`, '--connect-timeout', '1', '--quiet'], { encoding: 'utf8' });
     assert.equal(q.stderr.trim().split('\n').length, 1, q.stderr);
     const v = spawnSync(process.execPath, [CLI, 'worker', `127.0.0.1:${port}`, '--connect-timeout', '1', '--verbose'], { encoding: 'utf8' });
@@ -35,7 +27,7 @@ describe('trellis worker without a manager', function () {
   });
 
   it('on a terminal, keeps one status line up to date', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const cmd = `${process.execPath} ${CLI} worker 127.0.0.1:${port} --connect-timeout 2`;
     const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8' });
     assert.match(r.stdout, /\r\x1b\[2Ktrellis worker: retrying 127\.0\.0\.1:\d+ \(connection refused\), \d+ s of 2/);

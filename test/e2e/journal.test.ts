@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Manager } from '../../lib/index.js';
 import { PROJECT_ROOT } from '../helpers/paths.js';
 import { startWorker, stopAllWorkers } from '../helpers/worker-process.js';
+import { freePort } from '../helpers/free-port.js';
 
 const APP = resolve(PROJECT_ROOT, 'dist/test/helpers/journal-app.js');
 
@@ -35,14 +35,6 @@ function taken(outs: string[]): Map<number, string[]> {
     }
   }
   return m;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 describe('the manager journal', function () {

@@ -2,11 +2,11 @@
 // when the manager cannot be reached, saying why.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Manager } from '../../lib/index.js';
 import { PROJECT_ROOT } from '../helpers/paths.js';
 import { startWorker, stopAllWorkers, until } from '../helpers/worker-process.js';
+import { freePort } from '../helpers/free-port.js';
 
 function run(file: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
@@ -17,14 +17,6 @@ function run(file: string): Promise<{ code: number | null; out: string }> {
     const killer = setTimeout(() => process.kill(child.pid!, 'SIGKILL'), 30_000);
     child.on('exit', (code) => { clearTimeout(killer); resolve({ code, out }); });
   });
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 describe('process lifecycles', function () {
